@@ -1,0 +1,84 @@
+import type { SecretValue } from '../util/secret-value.js';
+
+/** Our short names for the secret stores Airbyte supports. */
+export const STORE_KINDS = ['database', 'vault', 'aws', 'gcp', 'azure'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+/** What a store can do, so callers never have to guess from its kind. */
+export interface StoreCapabilities {
+  /** Writing a name again keeps the older value as a version (Vault KV v2, AWS, Google, Azure). */
+  versions: boolean;
+  /** A deleted name stays recoverable for a while and blocks re-creation (AWS, Azure). */
+  softDelete: boolean;
+  /** Largest payload the service accepts, in UTF-8 bytes. */
+  maxValueBytes: number;
+}
+
+/** `created`: a new name; `updated`: a new value (version) on an existing name; `unchanged`: the identical value was there, nothing was written. */
+export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+
+/** `deleted`: gone now; `scheduled`: in the store's recovery window; `absent`: there was nothing to delete. */
+export type DeleteOutcome = 'deleted' | 'scheduled' | 'absent';
+
+export interface ReadOptions {
+  /**
+   * Read as Airbyte's hydration does, including its fallbacks (AWS retries the coordinate base
+   * without `_vN`). Without it the exact name is read.
+   */
+  asAirbyte?: boolean;
+}
+
+export interface DeleteOptions {
+  /** Skip the recovery window (AWS ForceDeleteWithoutRecovery, Azure purge, Vault metadata delete). */
+  hard?: boolean;
+}
+
+export interface SecretDescription {
+  coordinate: string;
+  /** The name the service knows it by (Vault path, Azure name with `-`, ...). */
+  name: string;
+  state: 'active' | 'absent' | 'deleted-recoverable';
+  /** When a soft-deleted secret will be purged, ISO 8601, where the service says. */
+  scheduledPurgeAt?: string;
+  tags?: Record<string, string>;
+  /** Number of versions the service keeps, where it says. */
+  versionCount?: number;
+  kmsKeyId?: string;
+}
+
+/**
+ * A secret store, addressed by Airbyte coordinate (`airbyte_workspace_<ws>_secret_<uuid>_v<N>`).
+ * Each implementation maps a coordinate to the service's name exactly as Airbyte does, so that
+ * what we write is what Airbyte reads. Every failure is a `StoreError`; "absent" is reported only
+ * when the service itself says not-found.
+ */
+export interface SecretStore {
+  readonly kind: StoreKind;
+  /** A one-line description for logs and reports: kind and address, never a credential. */
+  readonly description: string;
+  readonly capabilities: StoreCapabilities;
+
+  /** The service's name for a coordinate (Vault: prefix + coordinate; Azure: `_` replaced by `-`). */
+  nameOf(coordinate: string): string;
+
+  /** The value stored under the coordinate, or `undefined` when the service says it is not there. */
+  read(coordinate: string, options?: ReadOptions): Promise<SecretValue | undefined>;
+
+  /**
+   * Creates the name or adds a new value to it. When the identical value is already stored
+   * nothing is written and the outcome is `unchanged` (no version churn).
+   */
+  write(coordinate: string, value: SecretValue): Promise<WriteOutcome>;
+
+  /** Deletes in the store's safe way (recovery window where there is one) unless `hard`; absent names are `absent`, not errors. */
+  delete(coordinate: string, options?: DeleteOptions): Promise<DeleteOutcome>;
+
+  /** Every Airbyte-managed coordinate the store holds (names starting `airbyte_`), paging hidden. */
+  list(): AsyncIterable<string>;
+
+  /** State and metadata of a coordinate's name; `state: 'absent'` when there is none. */
+  describe(coordinate: string): Promise<SecretDescription>;
+
+  /** Releases clients and sockets. */
+  close(): Promise<void>;
+}
