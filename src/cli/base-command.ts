@@ -12,7 +12,8 @@ export abstract class BaseCommand extends Command {
 
   static override baseFlags = {
     'database-url': Flags.string({
-      summary: "Airbyte's config database: postgres://… or jdbc:postgresql://host:port/db (default: DATABASE_URL).",
+      summary:
+        "Airbyte's config database: postgres://… or jdbc:postgresql://host:port/db (default: DATABASE_URL).",
       helpGroup: 'GLOBAL',
     }),
     'journal-schema': Flags.string({
@@ -25,10 +26,13 @@ export abstract class BaseCommand extends Command {
   /** Exit code to use when the command completed but found problems (set by subclasses). */
   protected problemExit = 0;
 
-  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+  protected override async catch(
+    err: Error & { exitCode?: number; oclif?: { exit?: number } },
+  ): Promise<unknown> {
     // oclif's own parse errors (unknown flag, missing arg) are usage errors: exit 2.
     const exit = exitCodeFor(err);
-    const message = err instanceof StoreError || err instanceof UsageError ? err.message : firstLine(err.message);
+    const message =
+      err instanceof StoreError || err instanceof UsageError ? err.message : firstLine(err.message);
     if (this.jsonEnabled()) {
       this.logJson({ error: { name: err.name, message, exitCode: exit } });
       this.exit(exit);
