@@ -1,0 +1,66 @@
+import type { SecretValue } from '../util/secret-value.js';
+
+/**
+ * Glossary
+ * - connector config: the JSON in `actor.configuration` (and `actor_oauth_parameter.configuration`,
+ *   `workspace.webhook_operation_configs`).
+ * - secret path template: a JSONPath from the spec, `$.tunnel_method.ssh_key`, `$.keys[*].a`.
+ * - concrete path: a template expanded against a config, `$.keys[0].a`.
+ * - coordinate: the name Airbyte stores a secret under, `airbyte_workspace_<ws>_secret_<uuid>_v<N>`.
+ * - secret node: the value at a secret path: plaintext, `{"_secret": C}`, a reference id, a mask.
+ * - holder: a row whose JSON holds secret nodes.
+ */
+
+/** What sits at a secret path (Airbyte's `determineSecretNodeType` order, plus masks and absence). */
+export type SecretNodeKind =
+  | 'plaintext' // a raw value, Airbyte would split it
+  | 'managed-ref' // {"_secret": C} with an Airbyte-managed coordinate (maybe with _secret_storage_id)
+  | 'external-ref' // {"_secret": C} where C does not parse as Airbyte-managed
+  | 'reference-id' // {"_secret_reference_id": R} with or without _secret
+  | 'prefixed-external' // "secret_coordinate::C"
+  | 'mask' // "**********"
+  | 'oauth-mask' // "******"
+  | 'empty' // "" or an object without reference keys
+  | 'missing'; // null or absent
+
+export interface ClassifiedNode {
+  kind: SecretNodeKind;
+  /** The coordinate the node names (`_secret`, or the text after `secret_coordinate::`). */
+  coordinate?: string;
+  referenceId?: string;
+  storageId?: string;
+  /** The plaintext, only for kind `plaintext`. */
+  value?: SecretValue;
+}
+
+/** Which table and column a holder row lives in. */
+export type HolderKind = 'actor' | 'actor_oauth_parameter' | 'workspace_webhook';
+
+/** One secret found in the database. */
+export interface SecretRecord {
+  /** Concrete JSONPath inside the holder's JSON, `$.tunnel_method.ssh_key`. */
+  path: string;
+  /** The spec template it matched; absent for references found by scanning (no spec needed). */
+  template?: string;
+  node: ClassifiedNode;
+}
+
+/** One row that holds secrets, with its JSON and every secret found in it. */
+export interface HolderRow {
+  holder: HolderKind;
+  /** actor.id, actor_oauth_parameter.id or workspace.id */
+  rowId: string;
+  workspaceId: string | null;
+  organizationId: string | null;
+  /** Display name: the actor's name, the workspace's name for webhooks. */
+  name: string;
+  actorType?: 'source' | 'destination';
+  definitionId?: string;
+  /** How the spec was found: `ok`, `missing` (no version or spec), or `not-needed` (webhooks use a fixed schema). */
+  spec: 'ok' | 'missing' | 'not-needed';
+  /** The JSON as read (holds plaintext: keep in memory only, never print). */
+  config: unknown;
+  /** The exact jsonb text as read, for the optimistic check before a rewrite. */
+  configText: string;
+  records: SecretRecord[];
+}
