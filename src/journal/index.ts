@@ -1,0 +1,86 @@
+import { hostname, userInfo } from 'node:os';
+import type pg from 'pg';
+import * as q from './queries.js';
+import { DEFAULT_JOURNAL_SCHEMA, ensureJournalSchema } from './schema.js';
+
+export type { ItemRow, PreImageRow, RunRow } from './queries.js';
+export { DEFAULT_JOURNAL_SCHEMA, ensureJournalSchema } from './schema.js';
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/**
+ * The migration journal in the tool's own schema: runs, items and pre-images. Holds identities
+ * and states only, never a secret value. Methods take an optional client so that journal updates
+ * can share the transaction of the row rewrite they describe.
+ */
+export class Journal {
+  constructor(
+    readonly pool: pg.Pool,
+    readonly schema = DEFAULT_JOURNAL_SCHEMA,
+  ) {}
+
+  /** Creates or upgrades the schema (not done by read-only commands). */
+  ensure(): Promise<void> {
+    return ensureJournalSchema(this.pool, this.schema);
+  }
+
+  /** Whether the journal tables exist (a dry run must not create them). */
+  async exists(): Promise<boolean> {
+    const r = await this.pool.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [
+      `"${this.schema.replace(/"/g, '""')}".migration_run`,
+    ]);
+    return r.rows[0]?.ok === true;
+  }
+
+  static operator(): string {
+    let user = 'unknown';
+    try {
+      user = userInfo().username;
+    } catch {
+      // containers without a passwd entry
+    }
+    return `${user}@${hostname()}`;
+  }
+
+  createRun(run: Omit<q.RunRow, 'started_at' | 'finished_at' | 'counts'>) {
+    return q.insertRun(this.pool, this.schema, run);
+  }
+  finishRun(id: string, state: q.RunRow['state'], counts: Record<string, number>) {
+    return q.updateRun(this.pool, this.schema, id, { state, counts, finished: true });
+  }
+  markRun(id: string, state: q.RunRow['state']) {
+    return q.updateRun(this.pool, this.schema, id, { state });
+  }
+  run(id: string) {
+    return q.selectRun(this.pool, this.schema, id);
+  }
+  runs(limit = 50) {
+    return q.selectRuns(this.pool, this.schema, limit);
+  }
+  unfinishedRun(kind: q.RunRow['kind'], source: string, target: string) {
+    return q.selectUnfinishedRun(this.pool, this.schema, kind, source, target);
+  }
+  async upsertItems(runId: string, items: Parameters<typeof q.upsertItems>[3]) {
+    for (let i = 0; i < items.length; i += 2000) {
+      await q.upsertItems(this.pool, this.schema, runId, items.slice(i, i + 2000));
+    }
+  }
+  updateItem(runId: string, key: string, patch: Parameters<typeof q.updateItem>[4], db: Queryable = this.pool) {
+    return q.updateItem(db, this.schema, runId, key, patch);
+  }
+  items(runId: string, filter?: { action?: string; state?: string }) {
+    return q.selectItems(this.pool, this.schema, runId, filter);
+  }
+  itemCounts(runId: string) {
+    return q.countItems(this.pool, this.schema, runId);
+  }
+  recordPreImage(row: Omit<q.PreImageRow, 'rolled_back_at'>, db: Queryable) {
+    return q.insertPreImage(db, this.schema, row);
+  }
+  preImages(runId: string) {
+    return q.selectPreImages(this.pool, this.schema, runId);
+  }
+  markRolledBack(runId: string, holder: string, rowId: string, db: Queryable) {
+    return q.markPreImageRolledBack(db, this.schema, runId, holder, rowId);
+  }
+}

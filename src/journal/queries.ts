@@ -1,0 +1,237 @@
+import type pg from 'pg';
+import { quoteIdent } from './schema.js';
+
+/** A row of `migration_run`. */
+export interface RunRow {
+  id: string;
+  kind: 'migrate' | 'rekey';
+  state: 'running' | 'completed' | 'failed' | 'rolled-back';
+  started_at: Date;
+  finished_at: Date | null;
+  started_by: string;
+  source_kind: string;
+  source_store: string;
+  target_kind: string;
+  target_store: string;
+  options: Record<string, unknown>;
+  counts: Record<string, number>;
+}
+
+/** A row of `migration_item`. */
+export interface ItemRow {
+  run_id: string;
+  item_key: string;
+  action: 'copy' | 'extract' | 'skip' | 'conflict';
+  state: 'pending' | 'verified' | 'rewritten' | 'failed' | 'conflict' | 'superseded' | 'rolled-back';
+  holder: string | null;
+  row_id: string | null;
+  path: string | null;
+  workspace_id: string | null;
+  coordinate: string | null;
+  target_outcome: string | null;
+  source_outcome: string | null;
+  reason: string | null;
+  error_class: string | null;
+  attempts: number;
+}
+
+/** A row of `migration_pre_image`. */
+export interface PreImageRow {
+  run_id: string;
+  holder: string;
+  row_id: string;
+  pre_image: unknown;
+  created_refs: Array<{ table: string; id: string }>;
+  rolled_back_at: Date | null;
+}
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+const t = (schema: string, table: string) => `${quoteIdent(schema)}.${table}`;
+
+export async function insertRun(
+  db: Queryable,
+  schema: string,
+  run: Omit<RunRow, 'started_at' | 'finished_at' | 'counts'>,
+) {
+  await db.query(
+    `INSERT INTO ${t(schema, 'migration_run')}
+       (id, kind, state, started_by, source_kind, source_store, target_kind, target_store, options)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      run.id,
+      run.kind,
+      run.state,
+      run.started_by,
+      run.source_kind,
+      run.source_store,
+      run.target_kind,
+      run.target_store,
+      run.options,
+    ],
+  );
+}
+
+export async function updateRun(
+  db: Queryable,
+  schema: string,
+  id: string,
+  patch: { state: RunRow['state']; counts?: Record<string, number>; finished?: boolean },
+) {
+  await db.query(
+    `UPDATE ${t(schema, 'migration_run')}
+        SET state = $2, counts = COALESCE($3, counts), finished_at = CASE WHEN $4 THEN now() ELSE finished_at END
+      WHERE id = $1`,
+    [id, patch.state, patch.counts ?? null, patch.finished ?? false],
+  );
+}
+
+export async function selectRun(db: Queryable, schema: string, id: string): Promise<RunRow | undefined> {
+  const r = await db.query<RunRow>(`SELECT * FROM ${t(schema, 'migration_run')} WHERE id::text = $1`, [id]);
+  return r.rows[0];
+}
+
+export async function selectRuns(db: Queryable, schema: string, limit: number): Promise<RunRow[]> {
+  const r = await db.query<RunRow>(
+    `SELECT * FROM ${t(schema, 'migration_run')} ORDER BY started_at DESC LIMIT $1`,
+    [limit],
+  );
+  return r.rows;
+}
+
+/** The newest run of this kind between the same two stores that did not finish. */
+export async function selectUnfinishedRun(
+  db: Queryable,
+  schema: string,
+  kind: RunRow['kind'],
+  sourceStore: string,
+  targetStore: string,
+): Promise<RunRow | undefined> {
+  const r = await db.query<RunRow>(
+    `SELECT * FROM ${t(schema, 'migration_run')}
+      WHERE kind = $1 AND source_store = $2 AND target_store = $3 AND state IN ('running', 'failed')
+      ORDER BY started_at DESC LIMIT 1`,
+    [kind, sourceStore, targetStore],
+  );
+  return r.rows[0];
+}
+
+/** Inserts items or updates their action and state (batch, one round trip). */
+export async function upsertItems(
+  db: Queryable,
+  schema: string,
+  runId: string,
+  items: Array<Omit<ItemRow, 'run_id' | 'attempts' | 'target_outcome' | 'source_outcome' | 'error_class'>>,
+) {
+  if (items.length === 0) return;
+  await db.query(
+    `INSERT INTO ${t(schema, 'migration_item')}
+       (run_id, item_key, action, state, holder, row_id, path, workspace_id, coordinate, reason)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+     ON CONFLICT (run_id, item_key) DO UPDATE
+       SET action = EXCLUDED.action, reason = EXCLUDED.reason, updated_at = now(),
+           state = CASE WHEN ${t(schema, 'migration_item')}.state IN ('verified', 'rewritten') THEN ${t(schema, 'migration_item')}.state ELSE EXCLUDED.state END,
+           coordinate = COALESCE(${t(schema, 'migration_item')}.coordinate, EXCLUDED.coordinate)`,
+    [
+      runId,
+      items.map((i) => i.item_key),
+      items.map((i) => i.action),
+      items.map((i) => i.state),
+      items.map((i) => i.holder),
+      items.map((i) => i.row_id),
+      items.map((i) => i.path),
+      items.map((i) => i.workspace_id),
+      items.map((i) => i.coordinate),
+      items.map((i) => i.reason),
+    ],
+  );
+}
+
+export async function updateItem(
+  db: Queryable,
+  schema: string,
+  runId: string,
+  itemKey: string,
+  patch: Partial<Pick<ItemRow, 'state' | 'target_outcome' | 'source_outcome' | 'reason' | 'error_class'>> & {
+    attempts?: number;
+  },
+) {
+  await db.query(
+    `UPDATE ${t(schema, 'migration_item')}
+        SET state = COALESCE($3, state), target_outcome = COALESCE($4, target_outcome),
+            source_outcome = COALESCE($5, source_outcome), reason = COALESCE($6, reason),
+            error_class = COALESCE($7, error_class), attempts = attempts + COALESCE($8, 0), updated_at = now()
+      WHERE run_id = $1 AND item_key = $2`,
+    [
+      runId,
+      itemKey,
+      patch.state ?? null,
+      patch.target_outcome ?? null,
+      patch.source_outcome ?? null,
+      patch.reason ?? null,
+      patch.error_class ?? null,
+      patch.attempts ?? null,
+    ],
+  );
+}
+
+export async function selectItems(
+  db: Queryable,
+  schema: string,
+  runId: string,
+  filter?: { action?: string; state?: string },
+): Promise<ItemRow[]> {
+  const r = await db.query<ItemRow>(
+    `SELECT * FROM ${t(schema, 'migration_item')}
+      WHERE run_id = $1 AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR state = $3)
+      ORDER BY item_key`,
+    [runId, filter?.action ?? null, filter?.state ?? null],
+  );
+  return r.rows;
+}
+
+export async function countItems(
+  db: Queryable,
+  schema: string,
+  runId: string,
+): Promise<Array<{ action: string; state: string; n: number }>> {
+  const r = await db.query<{ action: string; state: string; n: string }>(
+    `SELECT action, state, count(*) AS n FROM ${t(schema, 'migration_item')} WHERE run_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+    [runId],
+  );
+  return r.rows.map((x) => ({ action: x.action, state: x.state, n: Number(x.n) }));
+}
+
+export async function insertPreImage(
+  db: Queryable,
+  schema: string,
+  row: Omit<PreImageRow, 'rolled_back_at'>,
+) {
+  await db.query(
+    `INSERT INTO ${t(schema, 'migration_pre_image')} (run_id, holder, row_id, pre_image, created_refs)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (run_id, holder, row_id) DO NOTHING`,
+    [row.run_id, row.holder, row.row_id, JSON.stringify(row.pre_image), JSON.stringify(row.created_refs)],
+  );
+}
+
+export async function selectPreImages(db: Queryable, schema: string, runId: string): Promise<PreImageRow[]> {
+  const r = await db.query<PreImageRow>(
+    `SELECT * FROM ${t(schema, 'migration_pre_image')} WHERE run_id = $1 ORDER BY holder, row_id`,
+    [runId],
+  );
+  return r.rows;
+}
+
+export async function markPreImageRolledBack(
+  db: Queryable,
+  schema: string,
+  runId: string,
+  holder: string,
+  rowId: string,
+) {
+  await db.query(
+    `UPDATE ${t(schema, 'migration_pre_image')} SET rolled_back_at = now() WHERE run_id = $1 AND holder = $2 AND row_id = $3`,
+    [runId, holder, rowId],
+  );
+}

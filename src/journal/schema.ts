@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type pg from 'pg';
+import Postgrator from 'postgrator';
+import { UsageError } from '../util/errors.js';
+import { packageRoot } from '../util/package-root.js';
+
+export const DEFAULT_JOURNAL_SCHEMA = 'airbyte_secrets';
+
+/** Double-quotes an SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Arbitrary but fixed key: only one process migrates the tool's schema at a time. */
+const SCHEMA_LOCK_KEY = 0x41425345; // "ABSE"
+
+/**
+ * Creates or upgrades the tool's own schema (journal, audit history) with the numbered SQL files
+ * in `migrations/`, through postgrator. Each file runs in its own transaction; an advisory lock
+ * serialises concurrent runners. A database migrated by a newer release stops us with a one-line
+ * message instead of running against tables we do not understand.
+ */
+export async function ensureJournalSchema(pool: pg.Pool, schema = DEFAULT_JOURNAL_SCHEMA): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await client.query(`SET search_path TO ${quoteIdent(schema)}`);
+    const database = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
+    const postgrator = new Postgrator({
+      migrationPattern: join(packageRoot(), 'migrations', '*.sql'),
+      driver: 'pg',
+      database,
+      schemaTable: `${schema}.schemaversion`,
+      currentSchema: schema,
+      execQuery: (query: string) => client.query(query),
+      execSqlScript: async (script: string) => {
+        await client.query('BEGIN');
+        try {
+          await client.query(script);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        }
+      },
+    });
+    const [known, applied] = await Promise.all([postgrator.getMaxVersion(), postgrator.getDatabaseVersion()]);
+    if (applied > known) {
+      throw new UsageError(
+        `schema ${schema} is at version ${applied}, newer than this airbyte-secrets knows (${known}): upgrade airbyte-secrets`,
+      );
+    }
+    await postgrator.migrate();
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === '42501') {
+      throw new UsageError(
+        `cannot create or change schema ${schema}: permission denied (grant CREATE on the database, or use --no-history for a read-only audit)`,
+      );
+    }
+    throw err;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]).catch(() => undefined);
+    await client.query('RESET search_path').catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,235 @@
+import { EPHEMERAL_BASE_ID } from '../airbyte/coordinates.js';
+import type { HolderKind, HolderRow } from '../airbyte/types.js';
+import { StoreError } from '../stores/errors.js';
+import type { SecretStore } from '../stores/types.js';
+import { forEachConcurrent } from '../util/concurrent.js';
+import type { ConflictReason, MigrationPlan, PlanAction, PlanItem, PlanSummaryRow } from './types.js';
+
+/** Node kinds whose `_secret` coordinate Airbyte resolves from the store it is configured with. */
+const RESOLVED_KINDS = new Set(['managed-ref', 'external-ref', 'reference-id']);
+
+interface ReferencedCoordinate {
+  workspaceId: string | null;
+  name: string | undefined;
+  references: number;
+}
+
+/** What the inventory says a migration has to handle, without any secret value. */
+export interface PlanInputs {
+  references: Map<string, ReferencedCoordinate>;
+  extracts: Array<{
+    holder: HolderKind;
+    rowId: string;
+    path: string;
+    workspaceId: string | null;
+    name: string;
+    newCoordinateBase: { prefix: string; baseId: string };
+  }>;
+  missingSpecs: Array<{ holder: HolderKind; rowId: string; workspaceId: string | null; name: string }>;
+  holders: number;
+}
+
+export const extractKey = (holder: string, rowId: string, path: string) => `extract:${holder}:${rowId}:${path}`;
+export const copyKey = (coordinate: string) => `copy:${coordinate}`;
+
+/**
+ * Walks the inventory once and keeps only identities: which coordinates are referenced (and by
+ * how many rows), where plaintext sits, which actors have no spec. `extraCoordinates` adds
+ * coordinates referenced outside configurations (the `secret_config` table).
+ */
+export async function collectPlanInputs(
+  rows: AsyncIterable<HolderRow>,
+  extraCoordinates: Iterable<{ coordinate: string; workspaceId: string | null }> = [],
+): Promise<PlanInputs> {
+  const inputs: PlanInputs = { references: new Map(), extracts: [], missingSpecs: [], holders: 0 };
+  const refer = (coordinate: string, workspaceId: string | null, name: string | undefined) => {
+    const seen = inputs.references.get(coordinate);
+    if (seen) seen.references += 1;
+    else inputs.references.set(coordinate, { workspaceId, name, references: 1 });
+  };
+  for await (const row of rows) {
+    inputs.holders += 1;
+    if (row.spec === 'missing') {
+      inputs.missingSpecs.push({ holder: row.holder, rowId: row.rowId, workspaceId: row.workspaceId, name: row.name });
+    }
+    for (const record of row.records) {
+      const { node } = record;
+      if (RESOLVED_KINDS.has(node.kind) && node.coordinate) refer(node.coordinate, row.workspaceId, row.name);
+      else if (node.kind === 'plaintext') {
+        inputs.extracts.push({
+          holder: row.holder,
+          rowId: row.rowId,
+          path: record.path,
+          workspaceId: row.workspaceId,
+          name: row.name,
+          newCoordinateBase: coordinateBaseFor(row),
+        });
+      }
+    }
+  }
+  for (const extra of extraCoordinates) refer(extra.coordinate, extra.workspaceId, undefined);
+  return inputs;
+}
+
+/**
+ * Whose id a new coordinate is based on, as Airbyte decides: the workspace for actors and webhook
+ * configs; for OAuth parameters the workspace when set, else the organization (§1.3).
+ */
+export function coordinateBaseFor(row: Pick<HolderRow, 'holder' | 'workspaceId' | 'organizationId'>): {
+  prefix: string;
+  baseId: string;
+} {
+  if (row.holder === 'actor_oauth_parameter' && !row.workspaceId && row.organizationId) {
+    return { prefix: 'organization_', baseId: row.organizationId };
+  }
+  return { prefix: 'workspace_', baseId: row.workspaceId ?? EPHEMERAL_BASE_ID };
+}
+
+/** How a coordinate stands in the two stores. */
+export type ProbeResult =
+  | { state: 'copy' }
+  | { state: 'same' }
+  | { state: 'differs' }
+  | { state: 'missing-source' }
+  | { state: 'unreadable'; detail: string };
+
+/**
+ * Reads each referenced coordinate from the source (as Airbyte would) and from the target (its
+ * exact name), compares in memory and keeps only the verdict. Reads only: a dry run writes nothing.
+ */
+export async function probeCoordinates(
+  coordinates: Iterable<string>,
+  source: SecretStore,
+  target: SecretStore,
+  concurrency: number,
+): Promise<{ results: Map<string, ProbeResult>; roundTripMs: number }> {
+  const results = new Map<string, ProbeResult>();
+  let calls = 0;
+  let elapsed = 0;
+  const timed = async <T>(op: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await op();
+    } finally {
+      elapsed += performance.now() - start;
+      calls += 1;
+    }
+  };
+  await forEachConcurrent(coordinates, concurrency, async (coordinate) => {
+    try {
+      const [fromSource, inTarget] = await Promise.all([
+        timed(() => source.read(coordinate, { asAirbyte: true })),
+        timed(() => readTargetForPlan(target, coordinate)),
+      ]);
+      if (!fromSource || fromSource.isBlank) {
+        results.set(coordinate, inTarget && !inTarget.isBlank ? { state: 'same' } : { state: 'missing-source' });
+      } else if (!inTarget) results.set(coordinate, { state: 'copy' });
+      else results.set(coordinate, fromSource.equals(inTarget) ? { state: 'same' } : { state: 'differs' });
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      results.set(coordinate, { state: 'unreadable', detail: err.message });
+    }
+  });
+  return { results, roundTripMs: calls ? elapsed / calls : 0 };
+}
+
+/** A soft-deleted target name counts as absent here: the write applies the store's restore policy. */
+async function readTargetForPlan(target: SecretStore, coordinate: string) {
+  try {
+    return await target.read(coordinate);
+  } catch (err) {
+    if (err instanceof StoreError && err.kind === 'deleted-recoverable') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The pure part: inventory identities plus probe verdicts give the list of actions. `reuse`
+ * maps extract keys to coordinates an unfinished run already chose (so a resumed run writes the
+ * same names again instead of minting duplicates).
+ */
+export function decideItems(
+  inputs: PlanInputs,
+  probes: Map<string, ProbeResult>,
+  reuse: Map<string, string> = new Map(),
+): PlanItem[] {
+  const items: PlanItem[] = [];
+  for (const [coordinate, ref] of inputs.references) {
+    const probe = probes.get(coordinate) ?? { state: 'copy' };
+    const base = {
+      key: copyKey(coordinate),
+      coordinate,
+      workspaceId: ref.workspaceId,
+      references: ref.references,
+      ...(ref.name !== undefined ? { name: ref.name } : {}),
+    };
+    switch (probe.state) {
+      case 'copy':
+        items.push({ ...base, action: 'copy' });
+        break;
+      case 'same':
+        items.push({ ...base, action: 'skip' });
+        break;
+      case 'differs':
+        items.push({ ...base, action: 'conflict', reason: 'target-differs' });
+        break;
+      case 'missing-source':
+        items.push({ ...base, action: 'conflict', reason: 'missing-source' });
+        break;
+      case 'unreadable':
+        items.push({ ...base, action: 'conflict', reason: 'unreadable', detail: probe.detail });
+        break;
+    }
+  }
+  for (const e of inputs.extracts) {
+    const key = extractKey(e.holder, e.rowId, e.path);
+    const coordinate = reuse.get(key);
+    items.push({
+      key,
+      action: 'extract',
+      holder: e.holder,
+      rowId: e.rowId,
+      path: e.path,
+      workspaceId: e.workspaceId,
+      name: e.name,
+      newCoordinateBase: e.newCoordinateBase,
+      ...(coordinate ? { coordinate } : {}),
+    });
+  }
+  for (const m of inputs.missingSpecs) {
+    items.push({
+      key: `spec:${m.holder}:${m.rowId}`,
+      action: 'conflict',
+      reason: 'missing-spec',
+      holder: m.holder,
+      rowId: m.rowId,
+      workspaceId: m.workspaceId,
+      name: m.name,
+    });
+  }
+  return items;
+}
+
+export function summarize(items: PlanItem[]): Pick<MigrationPlan, 'summary' | 'byWorkspace'> {
+  const rows = new Map<string, PlanSummaryRow>();
+  const byWs = new Map<string, MigrationPlan['byWorkspace'][number]>();
+  for (const item of items) {
+    const k = `${item.action}/${item.reason ?? ''}`;
+    const row = rows.get(k) ?? { action: item.action, ...(item.reason ? { reason: item.reason } : {}), count: 0 };
+    row.count += 1;
+    rows.set(k, row);
+    const wsKey = item.workspaceId ?? '';
+    const ws = byWs.get(wsKey) ?? { workspaceId: item.workspaceId, copy: 0, extract: 0, skip: 0, conflict: 0 };
+    ws[item.action] += 1;
+    byWs.set(wsKey, ws);
+  }
+  const order: PlanAction[] = ['copy', 'extract', 'skip', 'conflict'];
+  return {
+    summary: [...rows.values()].sort((a, b) => order.indexOf(a.action) - order.indexOf(b.action)),
+    byWorkspace: [...byWs.values()].sort((a, b) => (a.workspaceId ?? '').localeCompare(b.workspaceId ?? '')),
+  };
+}
+
+export function countOf(items: PlanItem[], action: PlanAction, reason?: ConflictReason): number {
+  return items.filter((i) => i.action === action && (reason === undefined || i.reason === reason)).length;
+}

@@ -1,0 +1,73 @@
+import { cloneJson, formatPath, getAt, index, key, type Segment, setAt } from '../airbyte/json-path.js';
+import type { SecretValue } from '../util/secret-value.js';
+
+/**
+ * A pre-image is a holder's JSON as it was before a rewrite, safe to journal: every plaintext
+ * secret in it is replaced by a marker. `restore` markers name the coordinate the value was copied
+ * to (rollback reads it back from the store) and the node the rewrite wrote; `keep` markers stand
+ * for plaintext the run did not move (rollback takes it from the row as it is then).
+ */
+export const MARKER = '$airbyte_secrets_pre_image';
+
+export type PreImageMarker =
+  | { restore: string; type: 'string' | 'number' | 'boolean'; written: unknown }
+  | { keep: true };
+
+export interface Replacement {
+  path: string;
+  coordinate: string;
+  /** The reference node written at the path (`{"_secret": C}` or with a reference id). */
+  written: unknown;
+}
+
+/** Builds the journal-safe pre-image of `original`. */
+export function makePreImage(original: unknown, replacements: Replacement[], otherPlaintextPaths: string[]): unknown {
+  let image = cloneJson(original);
+  for (const r of replacements) {
+    const value = getAt(original, r.path);
+    const type = typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string';
+    image = setAt(image, r.path, { [MARKER]: { restore: r.coordinate, type, written: r.written } });
+  }
+  for (const path of otherPlaintextPaths) image = setAt(image, path, { [MARKER]: { keep: true } });
+  return image;
+}
+
+/** Paths of every marker in a pre-image. */
+export function markersOf(image: unknown): Array<{ path: string; marker: PreImageMarker }> {
+  const found: Array<{ path: string; marker: PreImageMarker }> = [];
+  const walk = (node: unknown, at: Segment[]) => {
+    if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...at, index(i)]));
+    else if (node && typeof node === 'object') {
+      const obj = node as Record<string, unknown>;
+      if (MARKER in obj) found.push({ path: formatPath(at), marker: obj[MARKER] as PreImageMarker });
+      else for (const [k, v] of Object.entries(obj)) walk(v, [...at, key(k)]);
+    }
+  };
+  walk(image, []);
+  return found;
+}
+
+/** What the row must look like now for a rollback to be safe: the pre-image with the rewrite applied. */
+export function expectedAfterRewrite(image: unknown, current: unknown): unknown {
+  let expected = cloneJson(image);
+  for (const { path, marker } of markersOf(image)) {
+    expected = setAt(expected, path, 'keep' in marker ? getAt(current, path) : marker.written);
+  }
+  return expected;
+}
+
+/** The original JSON: restore markers get their values back, keep markers the row's current values. */
+export function restoreOriginal(image: unknown, current: unknown, values: Map<string, SecretValue>): unknown {
+  let original = cloneJson(image);
+  for (const { path, marker } of markersOf(image)) {
+    if ('keep' in marker) {
+      original = setAt(original, path, getAt(current, path));
+      continue;
+    }
+    const value = values.get(marker.restore);
+    if (!value) throw new Error(`no value for ${marker.restore}`);
+    const text = value.reveal();
+    original = setAt(original, path, marker.type === 'number' ? Number(text) : marker.type === 'boolean' ? text === 'true' : text);
+  }
+  return original;
+}

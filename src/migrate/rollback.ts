@@ -1,0 +1,133 @@
+import type pg from 'pg';
+import {
+  deleteCreatedReferences,
+  lockHolderRow,
+  updateHolderJson,
+} from '../airbyte/rewrite-queries.js';
+import type { HolderKind } from '../airbyte/types.js';
+import { Journal } from '../journal/index.js';
+import { StoreError } from '../stores/errors.js';
+import type { SecretStore } from '../stores/types.js';
+import { UsageError } from '../util/errors.js';
+import type { SecretValue } from '../util/secret-value.js';
+import type { ProgressEvent } from './execute.js';
+import { expectedAfterRewrite, markersOf, restoreOriginal } from './pre-image.js';
+
+export interface RollbackOptions {
+  pool: pg.Pool;
+  runId: string;
+  /** Where extracted values can be read back: the run's target, then its source. */
+  target: SecretStore;
+  source: SecretStore;
+  journalSchema?: string;
+  /** Also delete from the stores what the run created there (before Airbyte switched to them!). */
+  deleteCreated?: boolean;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export interface RollbackResult {
+  runId: string;
+  restored: number;
+  /** Rows changed since the run rewrote them: left alone. */
+  refused: Array<{ holder: string; rowId: string; reason: string }>;
+  alreadyRolledBack: number;
+  deleted: Array<{ store: string; coordinate: string; outcome: string }>;
+  ok: boolean;
+}
+
+/**
+ * Restores every configuration a run changed from its pre-image, refusing per row where the row
+ * changed since (it must equal the pre-image with the rewrite applied). Values of extracted
+ * plaintext come back from the stores. With `deleteCreated`, removes what the run created.
+ */
+export async function rollbackRun(options: RollbackOptions): Promise<RollbackResult> {
+  const journal = new Journal(options.pool, options.journalSchema);
+  if (!(await journal.exists())) throw new UsageError('no journal in this database: nothing to roll back');
+  const run = await journal.run(options.runId);
+  if (!run) throw new UsageError(`no run ${options.runId} in the journal: see 'airbyte-secrets runs'`);
+  if (run.target_store !== options.target.description) {
+    throw new UsageError(
+      `run ${run.id} migrated to ${run.target_store}, not ${options.target.description}: pass the same --to as the run`,
+    );
+  }
+  const result: RollbackResult = { runId: run.id, restored: 0, refused: [], alreadyRolledBack: 0, deleted: [], ok: true };
+  const images = await journal.preImages(run.id);
+  let done = 0;
+  for (const image of images) {
+    options.onProgress?.({ phase: 'rollback', done: done++, total: images.length });
+    if (image.rolled_back_at) {
+      result.alreadyRolledBack += 1;
+      continue;
+    }
+    const values = new Map<string, SecretValue>();
+    for (const { marker } of markersOf(image.pre_image)) {
+      if (!('restore' in marker)) continue;
+      const value = (await readQuietly(options.target, marker.restore)) ?? (await readQuietly(options.source, marker.restore));
+      if (value) values.set(marker.restore, value);
+    }
+    const client = await options.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const holder = image.holder as HolderKind;
+      const current = await lockHolderRow(client, holder, image.row_id, null);
+      if (!current || current.text === null) {
+        result.refused.push({ holder, rowId: image.row_id, reason: 'the row is gone' });
+        await client.query('ROLLBACK');
+        continue;
+      }
+      const currentJson: unknown = JSON.parse(current.text);
+      const check = await lockHolderRow(client, holder, image.row_id, JSON.stringify(expectedAfterRewrite(image.pre_image, currentJson)));
+      if (!check?.unchanged) {
+        result.refused.push({ holder, rowId: image.row_id, reason: 'the row changed since the run rewrote it' });
+        await client.query('ROLLBACK');
+        continue;
+      }
+      const missing = markersOf(image.pre_image).find((m) => 'restore' in m.marker && !values.has(m.marker.restore));
+      if (missing) {
+        result.refused.push({ holder, rowId: image.row_id, reason: `no store holds the value of ${missing.path} any more` });
+        await client.query('ROLLBACK');
+        continue;
+      }
+      await updateHolderJson(client, holder, image.row_id, restoreOriginal(image.pre_image, currentJson, values));
+      await deleteCreatedReferences(client, image.created_refs);
+      await journal.markRolledBack(run.id, holder, image.row_id, client);
+      await client.query('COMMIT');
+      result.restored += 1;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+  if (options.deleteCreated) {
+    for (const item of await journal.items(run.id)) {
+      if (!item.coordinate) continue;
+      if (item.target_outcome === 'created') result.deleted.push(await deleteOne(options.target, item.coordinate));
+      if (item.source_outcome === 'created') result.deleted.push(await deleteOne(options.source, item.coordinate));
+      await journal.updateItem(run.id, item.item_key, { state: 'rolled-back' });
+    }
+  }
+  result.ok = result.refused.length === 0 && result.deleted.every((d) => d.outcome !== 'failed');
+  await journal.markRun(run.id, result.ok ? 'rolled-back' : run.state);
+  return result;
+}
+
+async function readQuietly(store: SecretStore, coordinate: string): Promise<SecretValue | undefined> {
+  try {
+    const v = await store.read(coordinate);
+    return v && !v.isBlank ? v : undefined;
+  } catch (err) {
+    if (err instanceof StoreError) return undefined;
+    throw err;
+  }
+}
+
+async function deleteOne(store: SecretStore, coordinate: string) {
+  try {
+    return { store: store.kind, coordinate, outcome: await store.delete(coordinate) };
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    return { store: store.kind, coordinate, outcome: 'failed' };
+  }
+}

@@ -1,0 +1,110 @@
+import type { HolderKind, HolderRow } from '../airbyte/types.js';
+import { StoreError } from '../stores/errors.js';
+import type { SecretStore } from '../stores/types.js';
+import { forEachConcurrent } from '../util/concurrent.js';
+import type { ProgressEvent } from './execute.js';
+
+const RESOLVED_KINDS = new Set(['managed-ref', 'external-ref', 'reference-id']);
+
+export interface VerifyFailure {
+  coordinate: string;
+  /** `missing`: the store has no value; `blank`: empty or whitespace (Airbyte's hydration rejects it);
+   * `differs`: the compared store holds another value; `error`: the store answered with an error. */
+  problem: 'missing' | 'blank' | 'differs' | 'missing-in-compared' | 'error';
+  detail?: string;
+  references: number;
+  /** The first row that refers to it. */
+  holder?: HolderKind | 'secret_config';
+  rowId?: string;
+  name?: string;
+  path?: string;
+}
+
+export interface VerifyResult {
+  store: string;
+  compareStore?: string;
+  coordinates: number;
+  references: number;
+  resolved: number;
+  identical?: number;
+  failures: VerifyFailure[];
+}
+
+interface Reference {
+  references: number;
+  holder?: HolderKind | 'secret_config';
+  rowId?: string;
+  name?: string;
+  path?: string;
+}
+
+/**
+ * Resolves every reference in the database against a store the way Airbyte's hydration does
+ * (Airbyte's read, fallbacks included; a blank value fails), and with `compare` checks that a
+ * second store holds the identical value. Each coordinate is read once however many rows share it.
+ */
+export async function verifyReferences(
+  rows: AsyncIterable<HolderRow>,
+  store: SecretStore,
+  options: {
+    concurrency: number;
+    compare?: SecretStore;
+    extraCoordinates?: Iterable<{ coordinate: string }>;
+    onProgress?: (e: ProgressEvent) => void;
+  },
+): Promise<VerifyResult> {
+  const refs = new Map<string, Reference>();
+  let references = 0;
+  for await (const row of rows) {
+    for (const record of row.records) {
+      const c = record.node.coordinate;
+      if (!c || !RESOLVED_KINDS.has(record.node.kind)) continue;
+      references += 1;
+      const seen = refs.get(c);
+      if (seen) seen.references += 1;
+      else refs.set(c, { references: 1, holder: row.holder, rowId: row.rowId, name: row.name, path: record.path });
+    }
+  }
+  for (const extra of options.extraCoordinates ?? []) {
+    references += 1;
+    const seen = refs.get(extra.coordinate);
+    if (seen) seen.references += 1;
+    else refs.set(extra.coordinate, { references: 1, holder: 'secret_config' });
+  }
+  const failures: VerifyFailure[] = [];
+  let resolved = 0;
+  let identical = 0;
+  let done = 0;
+  options.onProgress?.({ phase: 'verify', done, total: refs.size });
+  await forEachConcurrent(refs, options.concurrency, async ([coordinate, ref]) => {
+    const fail = (problem: VerifyFailure['problem'], detail?: string) =>
+      failures.push({ coordinate, problem, ...(detail ? { detail } : {}), ...ref });
+    try {
+      const value = await store.read(coordinate, { asAirbyte: true });
+      if (!value) fail('missing');
+      else if (value.isBlank) fail('blank');
+      else {
+        resolved += 1;
+        if (options.compare) {
+          const other = await options.compare.read(coordinate, { asAirbyte: true });
+          if (!other) fail('missing-in-compared');
+          else if (!value.equals(other)) fail('differs');
+          else identical += 1;
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      fail('error', err.message);
+    }
+    options.onProgress?.({ phase: 'verify', done: ++done, total: refs.size });
+  });
+  failures.sort((a, b) => a.coordinate.localeCompare(b.coordinate));
+  return {
+    store: store.description,
+    ...(options.compare ? { compareStore: options.compare.description, identical } : {}),
+    coordinates: refs.size,
+    references,
+    resolved,
+    failures,
+  };
+}
