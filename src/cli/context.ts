@@ -1,0 +1,84 @@
+import type pg from 'pg';
+import { openDatabase, resolveDatabaseConnection } from '../airbyte/connection.js';
+import { databaseFromEnv } from '../config/database.js';
+import { currentEnvironment } from '../config/environment.js';
+import type { DatabaseConnection as StoreDatabaseConnection } from '../config/store-settings.js';
+import { chooseStoreKind, resolveStoreSettings } from '../config/store-settings.js';
+import { createStore } from '../stores/registry.js';
+import type { StoreSettings } from '../config/types.js';
+import type { SecretStore } from '../stores/types.js';
+import { UsageError } from '../util/errors.js';
+
+/**
+ * What a command opens (Airbyte's database, secret stores) and closes again in reverse order,
+ * whatever happens (graphile-worker's withReleasers).
+ */
+export class CommandResources {
+  readonly #closers: Array<() => Promise<unknown>> = [];
+
+  defer(close: () => Promise<unknown>): void {
+    this.#closers.push(close);
+  }
+
+  async close(): Promise<void> {
+    while (this.#closers.length) await this.#closers.pop()!().catch(() => undefined);
+  }
+}
+
+export interface OpenedDatabase {
+  pool: pg.Pool;
+  /** The same connection, as the `database` store needs it. */
+  connection: StoreDatabaseConnection;
+}
+
+/** Opens Airbyte's config database from `--database-url` or Airbyte's DATABASE_* env. */
+export async function openAirbyteDatabase(
+  resources: CommandResources,
+  flags: { 'database-url'?: string | undefined },
+  poolSize = 10,
+): Promise<OpenedDatabase> {
+  const env = databaseFromEnv(currentEnvironment());
+  const url = flags['database-url'] ?? env.url;
+  if (!url) {
+    throw new UsageError(
+      "no Airbyte database: pass --database-url or set DATABASE_URL (as in Airbyte's pods), with DATABASE_USER/DATABASE_PASSWORD",
+    );
+  }
+  const conn = { url, ...(env.user ? { user: env.user } : {}), ...(env.password ? { password: env.password } : {}) };
+  const pool = await openDatabase({ ...resolveDatabaseConnection(conn), max: poolSize });
+  resources.defer(() => pool.end());
+  return {
+    pool,
+    connection: {
+      connectionString: url.replace(/^jdbc:/, ''),
+      ...(env.user ? { user: env.user } : {}),
+      ...(env.password ? { password: env.password } : {}),
+    },
+  };
+}
+
+/** Opens one side's store (`from` or `to`) from flags, values files and Airbyte's env. */
+export async function openStore(
+  resources: CommandResources,
+  side: 'from' | 'to',
+  flags: Record<string, unknown>,
+  db: OpenedDatabase,
+  store?: string,
+): Promise<SecretStore & { settings: StoreSettings }> {
+  const settings = await resolveStoreSettings({
+    side,
+    ...(store ? { store } : {}),
+    env: currentEnvironment(),
+    flags,
+    databaseConnection: db.connection,
+  });
+  const opened = await createStore(settings);
+  resources.defer(() => opened.close());
+  return Object.assign(opened, { settings });
+}
+
+/** Which store Airbyte's env explicitly says it uses (SECRET_PERSISTENCE), if it says (for cleanup's guard). */
+export async function currentAirbyteStore(flags: Record<string, unknown>): Promise<string | undefined> {
+  const choice = await chooseStoreKind({ side: 'from', env: currentEnvironment(), flags: { ...flags, from: undefined } });
+  return choice.origin === 'default' ? undefined : choice.kind;
+}

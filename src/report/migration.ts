@@ -1,0 +1,128 @@
+import type { CleanupResult } from '../migrate/cleanup.js';
+import type { MigrationPlan, MigrationResult, VerifyResult } from '../migrate/index.js';
+import type { RollbackResult } from '../migrate/rollback.js';
+import type { RunRow } from '../journal/index.js';
+import { alignColumns, cleanText, humanDuration } from './text.js';
+
+/** The dry-run plan: actions by kind, by workspace, the estimate, and every conflict. */
+export function renderPlan(plan: MigrationPlan): string {
+  const e = plan.estimate;
+  const out = [
+    `Plan: ${cleanText(plan.source)} -> ${cleanText(plan.target)} (dry run: nothing was written)`,
+    '',
+    ...alignColumns([
+      ['ACTION', 'REASON', 'COUNT'],
+      ...plan.summary.map((s) => [s.action, s.reason ?? '', String(s.count)]),
+    ]),
+    '',
+    ...alignColumns([
+      ['WORKSPACE', 'COPY', 'EXTRACT', 'SKIP', 'CONFLICT'],
+      ...plan.byWorkspace.map((w) => [
+        w.workspaceId ?? '(none)',
+        String(w.copy),
+        String(w.extract),
+        String(w.skip),
+        String(w.conflict),
+      ]),
+    ]),
+    '',
+    `Estimate: ${e.targetWrites} target writes at ${Number.isFinite(e.targetWriteRate) ? `${e.targetWriteRate}/s` : 'no quota'}, ` +
+      `concurrency ${e.concurrency}, measured round trip ${e.roundTripMs} ms: about ${humanDuration(e.seconds)}`,
+  ];
+  const conflicts = plan.items.filter((i) => i.action === 'conflict');
+  if (conflicts.length) {
+    out.push('', 'Needs a human:');
+    out.push(
+      ...alignColumns([
+        ['REASON', 'WHERE', 'COORDINATE'],
+        ...conflicts.map((c) => [
+          c.reason ?? '',
+          c.rowId ? `${c.holder}/${c.rowId} ${cleanText(c.name ?? '')}` : `${c.references ?? 0} reference(s)`,
+          c.coordinate ?? '',
+        ]),
+      ]).map((l) => `  ${l}`),
+    );
+  }
+  return out.join('\n');
+}
+
+export function renderVerify(v: VerifyResult): string {
+  const out = [
+    `Verify against ${cleanText(v.store)}${v.compareStore ? ` (compared with ${cleanText(v.compareStore)})` : ''}: ` +
+      `${v.resolved}/${v.coordinates} coordinates resolve (${v.references} references)` +
+      (v.identical !== undefined ? `, ${v.identical} identical` : ''),
+  ];
+  if (v.failures.length) {
+    out.push(
+      `${v.failures.length} problem(s):`,
+      ...alignColumns([
+        ['PROBLEM', 'COORDINATE', 'WHERE'],
+        ...v.failures.map((f) => [
+          f.problem,
+          f.coordinate,
+          `${f.holder ?? ''}/${f.rowId ?? ''} ${f.path ?? ''} ${cleanText(f.name ?? '')}${f.detail ? ` (${cleanText(f.detail)})` : ''}`,
+        ]),
+      ]).map((l) => `  ${l}`),
+    );
+  } else out.push('Every reference resolves.');
+  return out.join('\n');
+}
+
+export function renderMigration(r: MigrationResult): string {
+  const states = Object.entries(r.states)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const out = [`Run ${r.runId}${r.resumed ? ' (resumed)' : ''}: ${states || 'nothing to do'}`];
+  if (r.problems.length) {
+    out.push(
+      `${r.problems.length} item(s) failed or need a human:`,
+      ...alignColumns([
+        ['STATE', 'ACTION', 'ITEM', 'REASON'],
+        ...r.problems.map((p) => [p.state, p.action, p.coordinate ?? p.key, cleanText(p.reason ?? '')]),
+      ]).map((l) => `  ${l}`),
+    );
+  }
+  out.push('', renderVerify(r.verification));
+  return out.join('\n');
+}
+
+export function renderRuns(runs: RunRow[]): string {
+  if (runs.length === 0) return 'No runs in the journal.';
+  return alignColumns([
+    ['RUN', 'KIND', 'STATE', 'STARTED', 'FROM', 'TO', 'ITEMS'],
+    ...runs.map((r) => [
+      r.id,
+      r.kind,
+      r.state,
+      r.started_at.toISOString(),
+      r.source_kind,
+      r.target_kind,
+      Object.entries(r.counts ?? {})
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', '),
+    ]),
+  ]).join('\n');
+}
+
+export function renderRollback(r: RollbackResult): string {
+  const out = [
+    `Rollback of ${r.runId}: ${r.restored} row(s) restored, ${r.alreadyRolledBack} already rolled back, ${r.refused.length} refused`,
+  ];
+  for (const x of r.refused) out.push(`  refused ${x.holder}/${x.rowId}: ${x.reason}`);
+  if (r.deleted.length) {
+    const failed = r.deleted.filter((d) => d.outcome === 'failed').length;
+    out.push(`${r.deleted.length - failed} created secret(s) deleted${failed ? `, ${failed} failed` : ''}`);
+  }
+  return out.join('\n');
+}
+
+export function renderCleanup(r: CleanupResult): string {
+  const verb = r.applied ? 'deleted' : 'would delete (dry run; pass --yes to act)';
+  const out = [
+    `Cleanup of ${cleanText(r.old)} (verified against ${cleanText(r.current)}): ${verb} ${r.applied ? r.deleted : r.removable}, ` +
+      `kept ${r.kept.length}, not present ${r.absent}`,
+  ];
+  for (const k of r.kept.slice(0, 50)) out.push(`  kept ${k.coordinate}: ${cleanText(k.reason)}`);
+  if (r.kept.length > 50) out.push(`  … and ${r.kept.length - 50} more (see --json)`);
+  return out.join('\n');
+}
