@@ -1,0 +1,229 @@
+import pg from 'pg';
+import type { DatabaseStoreSettings } from '../config/types.js';
+import { SecretValue } from '../util/secret-value.js';
+import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from './errors.js';
+import { STORE_QUOTAS } from './quotas.js';
+import type { DeleteOutcome, SecretDescription, SecretStore, WriteOutcome } from './types.js';
+
+/**
+ * Airbyte's `TESTING_CONFIG_DB_TABLE` persistence: the plaintext table `secrets` in the config
+ * database, in the connecting user's default schema (normally `public`).
+ *
+ *   SECRET_PERSISTENCE=TESTING_CONFIG_DB_TABLE   (or unset: the server's default)
+ *   DATABASE_URL=jdbc:postgresql://airbyte-db:5432/db-airbyte
+ *
+ * Naming: the coordinate itself is the row key (`secrets.coordinate`), the value is `payload`.
+ *
+ * Blank values: Airbyte reads a missing row, a NULL payload and an empty payload all as "" and
+ * then as "not found". We report only a missing row as `undefined`; a row whose payload is NULL
+ * or empty is found-but-blank (`SecretValue('')`, `isBlank`), so `verify` can say precisely what
+ * is wrong instead of calling it missing.
+ */
+export const STORE_KIND = 'database';
+
+/** Exactly Airbyte's statement (LocalTestingSecretPersistence.initialize), unqualified on purpose. */
+export const CREATE_SECRETS_TABLE =
+  'CREATE TABLE IF NOT EXISTS secrets ( coordinate TEXT PRIMARY KEY, payload TEXT);';
+
+/** PostgreSQL takes about 1 GB per text value; nothing near that is a credential, so we stop at 10 MiB. */
+const MAX_VALUE_BYTES = 10 * 1024 * 1024;
+
+const PAGE_SIZE = STORE_QUOTAS.database.listPageSize;
+
+export interface DatabaseStoreDependencies {
+  /** A pool to use instead of one built from the settings; it is not ended by `close()`. */
+  pool?: pg.Pool;
+}
+
+export async function createDatabaseStore(
+  settings: DatabaseStoreSettings,
+  deps: DatabaseStoreDependencies = {},
+): Promise<SecretStore> {
+  return new DatabaseSecretStore(settings, deps);
+}
+
+class DatabaseSecretStore implements SecretStore {
+  readonly kind = STORE_KIND;
+  readonly description: string;
+  readonly capabilities = { versions: false, softDelete: false, maxValueBytes: MAX_VALUE_BYTES };
+  readonly #pool: pg.Pool;
+  readonly #ownsPool: boolean;
+  #tableReady: Promise<void> | undefined;
+
+  constructor(settings: DatabaseStoreSettings, deps: DatabaseStoreDependencies) {
+    this.description = `database table secrets at ${safeLocation(settings.connectionString)}`;
+    this.#ownsPool = !deps.pool;
+    this.#pool =
+      deps.pool ??
+      new pg.Pool({
+        connectionString: settings.connectionString,
+        ...(settings.user ? { user: settings.user } : {}),
+        ...(settings.password ? { password: settings.password.reveal() } : {}),
+        max: settings.limits?.concurrency ?? STORE_QUOTAS.database.concurrency,
+      });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    if (this.#ownsPool) this.#pool.on('error', () => {});
+  }
+
+  nameOf(coordinate: string): string {
+    return coordinate;
+  }
+
+  read(coordinate: string): Promise<SecretValue | undefined> {
+    return this.#read(coordinate, 'read');
+  }
+
+  async #read(coordinate: string, operation: StoreOperation): Promise<SecretValue | undefined> {
+    const rows = await this.#query<{ payload: string | null }>(
+      operation,
+      coordinate,
+      'SELECT payload FROM secrets WHERE coordinate = $1',
+      [coordinate],
+    );
+    const row = rows?.[0];
+    return row ? new SecretValue(row.payload ?? '') : undefined;
+  }
+
+  async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+    await this.#ensureTable(coordinate);
+    const current = await this.#read(coordinate, 'write');
+    if (current && value.equals(current)) return 'unchanged';
+    // xmax = 0 only on a freshly inserted row: tells created from updated even under a race.
+    const rows = await this.#query<{ inserted: boolean }>(
+      'write',
+      coordinate,
+      'INSERT INTO secrets (coordinate, payload) VALUES ($1, $2) ' +
+        'ON CONFLICT (coordinate) DO UPDATE SET payload = EXCLUDED.payload RETURNING (xmax = 0) AS inserted',
+      [coordinate, value.reveal()],
+    );
+    return rows?.[0]?.inserted ? 'created' : 'updated';
+  }
+
+  async delete(coordinate: string): Promise<DeleteOutcome> {
+    const rows = await this.#query(
+      'delete',
+      coordinate,
+      'DELETE FROM secrets WHERE coordinate = $1 RETURNING 1',
+      [coordinate],
+    );
+    return rows && rows.length > 0 ? 'deleted' : 'absent';
+  }
+
+  async describe(coordinate: string): Promise<SecretDescription> {
+    const rows = await this.#query('describe', coordinate, 'SELECT 1 FROM secrets WHERE coordinate = $1', [
+      coordinate,
+    ]);
+    return { coordinate, name: coordinate, state: rows && rows.length > 0 ? 'active' : 'absent' };
+  }
+
+  /** Keyset pages in the table's own order, so a page never skips or repeats under concurrent writes. */
+  async *list(): AsyncIterable<string> {
+    let after = '';
+    for (;;) {
+      const rows = await this.#query<{ coordinate: string }>(
+        'list',
+        undefined,
+        "SELECT coordinate FROM secrets WHERE starts_with(coordinate, 'airbyte_') AND coordinate > $1 " +
+          'ORDER BY coordinate LIMIT $2',
+        [after, PAGE_SIZE],
+      );
+      if (!rows || rows.length === 0) return;
+      for (const row of rows) yield row.coordinate;
+      if (rows.length < PAGE_SIZE) return;
+      after = rows[rows.length - 1]!.coordinate;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  /** Creates the table as Airbyte does, once, before the first write. Reads never create it. */
+  #ensureTable(coordinate: string): Promise<void> {
+    this.#tableReady ??= this.#query('write', coordinate, CREATE_SECRETS_TABLE, []).then(
+      () => undefined,
+      (err: unknown) => {
+        this.#tableReady = undefined;
+        // Two processes creating it at once: one loses the race on the catalog, and the table is there.
+        if (err instanceof StoreError && /\b(23505|42P07)\b/.test(err.detail ?? '')) return;
+        throw err;
+      },
+    );
+    return this.#tableReady;
+  }
+
+  /** Runs one statement; a missing `secrets` table reads as empty (`undefined` rows). */
+  async #query<R extends pg.QueryResultRow>(
+    operation: StoreOperation,
+    coordinate: string | undefined,
+    text: string,
+    values: unknown[],
+  ): Promise<R[] | undefined> {
+    try {
+      const result = await this.#pool.query<R>(text, values);
+      return result.rows;
+    } catch (err) {
+      if (pgCode(err) === UNDEFINED_TABLE && operation !== 'write') return undefined;
+      throw toStoreError(err, operation, coordinate);
+    }
+  }
+}
+
+const UNDEFINED_TABLE = '42P01';
+
+/** SQLSTATE (or class prefix) → failure class. The first match wins. */
+const PG_ERROR_KINDS: [prefix: string, kind: StoreErrorKind][] = [
+  ['42501', 'permission-denied'], // insufficient_privilege
+  ['28', 'permission-denied'], // invalid authorization (bad password, no pg_hba entry)
+  ['08', 'transient'], // connection exception
+  ['40', 'transient'], // serialization failure, deadlock
+  ['53', 'transient'], // insufficient resources, too many connections
+  ['57', 'transient'], // operator intervention: shutdown, cannot connect now, statement timeout
+  ['3D', 'invalid'], // database does not exist
+  ['42P01', 'invalid'], // undefined table (on write: cannot create it?)
+];
+
+/** Classes whose server messages name objects, never data, so they are safe to show. */
+const SAFE_MESSAGE_PREFIXES = ['42501', '28', '08', '53', '57', '3D', '42P01', '42P07'];
+
+/** The one translator from pg errors to `StoreError`; keeps no reference to the pg error. */
+export function toStoreError(err: unknown, operation: StoreOperation, coordinate?: string): StoreError {
+  const init = { store: STORE_KIND, operation, ...(coordinate ? { coordinate } : {}) } as const;
+  if (err instanceof StoreError) return err;
+  if (isNetworkError(err)) {
+    return new StoreError({ ...init, kind: 'transient', detail: String((err as { code: string }).code) });
+  }
+  const code = pgCode(err);
+  if (code) {
+    const kind = PG_ERROR_KINDS.find(([prefix]) => code.startsWith(prefix))?.[1] ?? 'invalid';
+    const message = (err as Error).message;
+    const safe = SAFE_MESSAGE_PREFIXES.some((p) => code.startsWith(p));
+    return new StoreError({ ...init, kind, detail: safe ? `${code} ${message}` : `SQLSTATE ${code}` });
+  }
+  // pg's own client-side failures carry no code: a dropped connection or a pool timeout.
+  const message = err instanceof Error ? err.message : '';
+  if (/connection terminated|timeout exceeded when trying to connect|Connection terminated/i.test(message)) {
+    return new StoreError({ ...init, kind: 'transient', detail: message });
+  }
+  return new StoreError({
+    ...init,
+    kind: 'invalid',
+    detail: err instanceof Error ? err.name : 'unknown failure',
+  });
+}
+
+function pgCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  // SQLSTATEs are five characters; Node's network codes start with E and are longer.
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** `postgres://host:port/db` without user or password, for logs. */
+function safeLocation(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return '(connection string hidden)';
+  }
+}

@@ -1,0 +1,298 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { SecretValue } from '../util/secret-value.js';
+import { TokenBucket } from '../util/token-bucket.js';
+import { StoreError } from './errors.js';
+import {
+  MAX_RETRY_AFTER_MS,
+  MIN_RATE_SHARE,
+  RECOVERY_STEP,
+  type RetryPolicy,
+  STORE_QUOTAS,
+  THROTTLE_SLOWDOWN,
+} from './quotas.js';
+import type {
+  DeleteOptions,
+  DeleteOutcome,
+  ReadOptions,
+  SecretDescription,
+  SecretStore,
+  WriteOutcome,
+} from './types.js';
+
+/**
+ * Every store call goes through one limiter: a concurrency bound, a token bucket per quota class,
+ * retries of `throttled`/`transient` failures with full-jitter backoff that honours the service's
+ * `retryAfterMs`, and adaptive slowdown while the service throttles. Anything not given here
+ * comes from the store kind's row in `STORE_QUOTAS`.
+ */
+export interface LimitOptions {
+  /** Calls in flight at once. */
+  concurrency?: number;
+  /**
+   * Writes per second (create, new version, delete) for stores whose quota counts writes (AWS,
+   * Google, Azure); every request per second for the others (database, Vault).
+   */
+  rate?: number;
+  /** Value reads per second. */
+  readRate?: number;
+  /** Metadata reads (describe, list pages) per second; defaults to the read rate. */
+  metadataRate?: number;
+  /** Tries per call in all, the first included. */
+  maxAttempts?: number;
+  /** Told of every throttle (for progress lines); the error holds no value. */
+  onThrottle?: (e: StoreError) => void;
+  /** Jitter source, for tests. @default Math.random */
+  random?: () => number;
+  /** How to wait between tries, for tests. @default setTimeout */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface LimitStats {
+  /** Store operations started (a list counts one per page). */
+  calls: number;
+  /** Requests actually tried, retries included. */
+  attempts: number;
+  retries: number;
+  throttles: number;
+  /** Operations that ended in an error. */
+  failures: number;
+  /** Current paced write rate (lower than configured while recovering from throttling). */
+  writeRate?: number;
+  readRate?: number;
+}
+
+export interface LimitedStore extends SecretStore {
+  stats(): LimitStats;
+}
+
+type QuotaClass = 'read' | 'write' | 'metadata';
+
+/** A token bucket whose rate drops on throttling and climbs back on success, never above `configured`. */
+class AdaptivePacer {
+  readonly configured: number;
+  readonly #bucket: TokenBucket;
+
+  constructor(rate: number) {
+    this.configured = rate;
+    this.#bucket = new TokenBucket(rate);
+  }
+
+  get rate(): number {
+    return this.#bucket.rate;
+  }
+
+  take(cost: number): Promise<void> {
+    return this.#bucket.take(cost);
+  }
+
+  throttled(): void {
+    const floor = this.configured * MIN_RATE_SHARE;
+    this.#bucket.setRate(Math.max(floor, this.#bucket.rate * THROTTLE_SLOWDOWN));
+  }
+
+  succeeded(): void {
+    const rate = this.#bucket.rate;
+    if (rate < this.configured) {
+      this.#bucket.setRate(Math.min(this.configured, rate + this.configured * RECOVERY_STEP));
+    }
+  }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+class LimitedSecretStore implements LimitedStore {
+  readonly #inner: SecretStore;
+  readonly #limit: LimitFunction;
+  readonly #pacers: Record<QuotaClass, AdaptivePacer | undefined>;
+  readonly #writeCost: number;
+  readonly #pageSize: number;
+  readonly #retry: RetryPolicy;
+  readonly #onThrottle?: (e: StoreError) => void;
+  readonly #random: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  #pausedUntil = 0;
+  readonly #stats = { calls: 0, attempts: 0, retries: 0, throttles: 0, failures: 0 };
+
+  constructor(inner: SecretStore, options: LimitOptions) {
+    const quota = STORE_QUOTAS[inner.kind];
+    this.#inner = inner;
+    this.#limit = pLimit(positive(options.concurrency) ?? quota.concurrency);
+    const writeRate = positive(options.rate) ?? quota.writeRate;
+    const readRate = positive(options.readRate) ?? quota.readRate;
+    const metadataRate = positive(options.metadataRate) ?? quota.metadataRate;
+    if (readRate === undefined && metadataRate === undefined && quota.writeRate === undefined && writeRate) {
+      // A store whose service counts no classes (database, Vault): `rate` paces every request.
+      const all = new AdaptivePacer(writeRate);
+      this.#pacers = { write: all, read: all, metadata: all };
+    } else {
+      const read = readRate ? new AdaptivePacer(readRate) : undefined;
+      this.#pacers = {
+        write: writeRate ? new AdaptivePacer(writeRate) : undefined,
+        read,
+        metadata: metadataRate ? new AdaptivePacer(metadataRate) : read,
+      };
+    }
+    this.#writeCost = quota.writeCost;
+    this.#pageSize = quota.listPageSize;
+    this.#retry = {
+      ...quota.retry,
+      maxAttempts: Math.max(1, Math.floor(positive(options.maxAttempts) ?? quota.retry.maxAttempts)),
+    };
+    if (options.onThrottle) this.#onThrottle = options.onThrottle;
+    this.#random = options.random ?? Math.random;
+    this.#sleep = options.sleep ?? defaultSleep;
+  }
+
+  get kind() {
+    return this.#inner.kind;
+  }
+  get description() {
+    return this.#inner.description;
+  }
+  get capabilities() {
+    return this.#inner.capabilities;
+  }
+
+  nameOf(coordinate: string): string {
+    return this.#inner.nameOf(coordinate);
+  }
+
+  read(coordinate: string, options?: ReadOptions): Promise<SecretValue | undefined> {
+    return this.#call('read', 1, () => this.#inner.read(coordinate, options));
+  }
+
+  write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+    return this.#call('write', this.#writeCost, () => this.#inner.write(coordinate, value));
+  }
+
+  delete(coordinate: string, options?: DeleteOptions): Promise<DeleteOutcome> {
+    return this.#call('write', 1, () => this.#inner.delete(coordinate, options));
+  }
+
+  describe(coordinate: string): Promise<SecretDescription> {
+    return this.#call('metadata', 1, () => this.#inner.describe(coordinate));
+  }
+
+  /**
+   * Paced per page: one metadata token before each `listPageSize` names. A retryable failure
+   * part-way restarts the listing and skips the names already given, so nothing repeats.
+   */
+  async *list(): AsyncIterable<string> {
+    const seen = new Set<string>();
+    let pagesCounted = 0;
+    for (let attempt = 1; ; attempt++) {
+      const it = this.#inner.list()[Symbol.asyncIterator]();
+      let sincePage = this.#pageSize;
+      let page = 0;
+      let finished = false;
+      try {
+        for (;;) {
+          if (sincePage >= this.#pageSize) {
+            sincePage = 0;
+            page++;
+            // A page fetched again after a restart is another attempt, not another call.
+            if (page > pagesCounted) {
+              pagesCounted = page;
+              this.#stats.calls++;
+            }
+            this.#stats.attempts++;
+            await this.#waitForPause();
+            await this.#pacers.metadata?.take(1);
+          }
+          const step = await this.#limit(() => it.next());
+          if (step.done) {
+            finished = true;
+            this.#pacers.metadata?.succeeded();
+            return;
+          }
+          sincePage++;
+          if (seen.has(step.value)) continue;
+          seen.add(step.value);
+          yield step.value;
+        }
+      } catch (err) {
+        if (!(await this.#shouldRetry(err, attempt, 'metadata'))) {
+          this.#stats.failures++;
+          throw err;
+        }
+      } finally {
+        if (!finished) await it.return?.();
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+
+  stats(): LimitStats {
+    const out: LimitStats = { ...this.#stats };
+    if (this.#pacers.write) out.writeRate = this.#pacers.write.rate;
+    if (this.#pacers.read) out.readRate = this.#pacers.read.rate;
+    return out;
+  }
+
+  async #call<T>(cls: QuotaClass, cost: number, fn: () => Promise<T>): Promise<T> {
+    this.#stats.calls++;
+    // The slot is held across retries: a throttled call keeps its place instead of letting a
+    // newer call through while the service is asking everyone to slow down.
+    return this.#limit(async () => {
+      for (let attempt = 1; ; attempt++) {
+        await this.#waitForPause();
+        await this.#pacers[cls]?.take(cost);
+        this.#stats.attempts++;
+        try {
+          const result = await fn();
+          this.#pacers[cls]?.succeeded();
+          return result;
+        } catch (err) {
+          if (!(await this.#shouldRetry(err, attempt, cls))) {
+            this.#stats.failures++;
+            throw err;
+          }
+        }
+      }
+    });
+  }
+
+  /** Decides whether to try again; if so, records it, slows down and waits the backoff. */
+  async #shouldRetry(err: unknown, attempt: number, cls: QuotaClass): Promise<boolean> {
+    if (!(err instanceof StoreError) || !err.retryable || attempt >= this.#retry.maxAttempts) return false;
+    this.#stats.retries++;
+    const bounds = err.kind === 'throttled' ? this.#retry.throttled : this.#retry.transient;
+    const ceiling = Math.min(bounds.maxMs, bounds.baseMs * 2 ** (attempt - 1));
+    let delay = this.#random() * ceiling;
+    if (err.kind === 'throttled') {
+      this.#stats.throttles++;
+      this.#pacers[cls]?.throttled();
+      this.#onThrottle?.(err);
+    }
+    if (err.retryAfterMs !== undefined && err.retryAfterMs > 0) {
+      // The service said how long; everyone waits that long, this call with a little jitter on top.
+      const after = Math.min(err.retryAfterMs, MAX_RETRY_AFTER_MS);
+      this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + after);
+      delay = after + this.#random() * bounds.baseMs;
+    }
+    await this.#sleep(delay);
+    return true;
+  }
+
+  async #waitForPause(): Promise<void> {
+    const wait = this.#pausedUntil - performance.now();
+    if (wait > 0) await this.#sleep(wait);
+  }
+}
+
+function positive(n: number | undefined): number | undefined {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** Wraps a store in its concurrency limit, rate limits and retry policy. */
+export function withLimits(store: SecretStore, limits: LimitOptions = {}): LimitedStore {
+  return new LimitedSecretStore(store, limits);
+}
+
+/** The limiter's counters, if the store is wrapped by `withLimits` (benchmarks, progress lines). */
+export function getStats(store: SecretStore): LimitStats | undefined {
+  return store instanceof LimitedSecretStore ? store.stats() : undefined;
+}
