@@ -1,0 +1,442 @@
+import type { protos, SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import type { GcpStoreSettings } from '../config/types.js';
+import { crc32c } from '../util/crc32c.js';
+import { SecretValue } from '../util/secret-value.js';
+import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from './errors.js';
+import type {
+  DeleteOutcome,
+  SecretDescription,
+  SecretStore,
+  StoreCapabilities,
+  WriteOutcome,
+} from './types.js';
+
+/**
+ * Google Secret Manager over gRPC.
+ *
+ *   { kind: 'gcp', projectId: 'my-project', credentials: <SECRET_STORE_GCP_CREDENTIALS>,
+ *     region: 'europe-west1', labels: { owner: 'airbyte' } }
+ *
+ * Naming, as Airbyte's GoogleSecretManagerPersistence does it: the secret id is the full
+ * coordinate under `projects/<project>`, or under `projects/<project>/locations/<region>` with
+ * the regional endpoint `secretmanager.<region>.rep.googleapis.com` when a region is set. The value
+ * is the UTF-8 payload of the newest version (`versions/latest`).
+ *
+ * Writes read first and add nothing when the value is already there. A new name is CreateSecret
+ * (automatic replication, or user-managed replicas; regional secrets carry no replication block)
+ * then AddSecretVersion; if the version cannot be added the empty secret is deleted again, as
+ * Airbyte does. A secret left without versions (a crash between the two calls) reads as absent,
+ * and the next write finds it (ALREADY_EXISTS) and adds the version. Payloads travel with a
+ * CRC32C both ways. Google has no soft delete: DeleteSecret removes every version at once.
+ *
+ * `read(c, { asAirbyte: true })` is the same call: Airbyte's global read is exactly this, and its
+ * regional read (a secret name passed where a version name belongs, secrets-model §8.3) is a bug we
+ * do not reproduce.
+ *
+ * The SDK retries nothing (every call passes `retryCodes: []`); the limits wrapper retries
+ * `throttled` and `transient` errors.
+ */
+
+export const STORE_KIND = 'gcp' as const;
+
+export interface GoogleStoreDeps {
+  /** A ready client (endpoint and credentials already set). */
+  client?: SecretManagerServiceClient;
+}
+
+/** SecretPayload.data is at most 64 KiB. */
+const MAX_VALUE_BYTES = 64 * 1024;
+const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
+const LIST_PAGE_SIZE = 250;
+const CALL = { retry: { retryCodes: [] as number[] }, timeout: 60_000 };
+
+type SecretMessage = protos.google.cloud.secretmanager.v1.ISecret;
+type ListSecretsRequest = protos.google.cloud.secretmanager.v1.IListSecretsRequest;
+type AccessResponse = protos.google.cloud.secretmanager.v1.IAccessSecretVersionResponse;
+
+type ClientOptions = NonNullable<ConstructorParameters<typeof SecretManagerServiceClient>[0]>;
+
+type Current =
+  | { state: 'absent' }
+  | { state: 'active'; value: SecretValue }
+  /** The latest version is disabled or destroyed (FAILED_PRECONDITION). */
+  | { state: 'unreadable'; error: StoreError };
+
+export async function createGoogleSecretManagerStore(
+  settings: GcpStoreSettings,
+  deps: GoogleStoreDeps = {},
+): Promise<SecretStore> {
+  if (settings.region && settings.replicaLocations?.length) {
+    throw new StoreError({
+      store: STORE_KIND,
+      operation: 'connect',
+      kind: 'invalid',
+      detail: 'regional secrets (region) cannot have user-managed replicas (replicaLocations): choose one',
+    });
+  }
+  const client = deps.client ?? (await newClient(settings));
+  return new GoogleSecretManagerStore(client, settings);
+}
+
+async function newClient(settings: GcpStoreSettings): Promise<SecretManagerServiceClient> {
+  const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
+  const options: ClientOptions = {};
+  if (settings.credentials) {
+    options.credentials = parseCredentials(settings.credentials);
+    options.projectId = settings.projectId;
+  }
+  if (settings.endpoint) {
+    const { host, port } = parseEndpoint(settings.endpoint);
+    options.apiEndpoint = host;
+    options.port = port;
+    if (isLoopback(host)) {
+      // An emulator: plaintext gRPC, no Google auth on the channel. The universe domain is given
+      // so google-auth-library does not go looking for ADC or a metadata server.
+      const grpc = await import('@grpc/grpc-js');
+      options.sslCreds = grpc.credentials.createInsecure();
+      options.universeDomain = 'googleapis.com';
+    }
+  } else if (settings.region) {
+    options.apiEndpoint = `secretmanager.${settings.region}.rep.googleapis.com`;
+  }
+  return new SecretManagerServiceClient(options);
+}
+
+class GoogleSecretManagerStore implements SecretStore {
+  readonly kind = STORE_KIND;
+  readonly description: string;
+  readonly capabilities: StoreCapabilities = {
+    versions: true,
+    softDelete: false,
+    maxValueBytes: MAX_VALUE_BYTES,
+  };
+  readonly #client: SecretManagerServiceClient;
+  readonly #parent: string;
+  readonly #settings: GcpStoreSettings;
+
+  constructor(client: SecretManagerServiceClient, settings: GcpStoreSettings) {
+    this.#client = client;
+    this.#settings = settings;
+    this.#parent = settings.region
+      ? `projects/${settings.projectId}/locations/${settings.region}`
+      : `projects/${settings.projectId}`;
+    const where = settings.endpoint ? ` via ${settings.endpoint}` : '';
+    this.description = `gcp ${this.#parent}${where}`;
+  }
+
+  nameOf(coordinate: string): string {
+    return `${this.#parent}/secrets/${coordinate}`;
+  }
+
+  /** Reads `versions/latest`; NOT_FOUND (no secret, or one without versions) is absent. */
+  async read(coordinate: string): Promise<SecretValue | undefined> {
+    const current = await this.#current(coordinate, 'read');
+    if (current.state === 'unreadable') throw current.error;
+    return current.state === 'active' ? current.value : undefined;
+  }
+
+  async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+    const name = this.#checked(coordinate, 'write');
+    if (value.byteLength > MAX_VALUE_BYTES) {
+      throw new StoreError({
+        store: STORE_KIND,
+        operation: 'write',
+        coordinate,
+        kind: 'invalid',
+        detail: `value is ${value.byteLength} bytes; Secret Manager takes at most ${MAX_VALUE_BYTES}`,
+      });
+    }
+    const current = await this.#current(coordinate, 'write');
+    if (current.state === 'active' && current.value.equals(value)) return 'unchanged';
+
+    let created = false;
+    if (current.state === 'absent') {
+      try {
+        await this.#client.createSecret(
+          { parent: this.#parent, secretId: coordinate, secret: this.#newSecret() },
+          CALL,
+        );
+        created = true;
+      } catch (err) {
+        // ALREADY_EXISTS: a secret without versions (half-created earlier) or a concurrent
+        // create; either way the version below is what is missing.
+        const e = toStoreError(err, 'write', coordinate);
+        if (e.kind !== 'already-exists') throw e;
+      }
+    }
+
+    const data = Buffer.from(value.reveal(), 'utf8');
+    try {
+      await this.#client.addSecretVersion(
+        { parent: name, payload: { data, dataCrc32c: crc32c(data) } },
+        CALL,
+      );
+    } catch (err) {
+      const failure = toStoreError(err, 'write', coordinate);
+      if (!created) throw failure;
+      throw await this.#undoCreate(name, coordinate, failure);
+    }
+    return current.state === 'active' || current.state === 'unreadable' ? 'updated' : 'created';
+  }
+
+  /** Google has no recovery window: `hard` or not, the secret and all its versions go at once. */
+  async delete(coordinate: string): Promise<DeleteOutcome> {
+    const name = this.#checked(coordinate, 'delete');
+    try {
+      await this.#client.deleteSecret({ name }, CALL);
+      return 'deleted';
+    } catch (err) {
+      const e = toStoreError(err, 'delete', coordinate);
+      if (e.kind === 'not-found') return 'absent';
+      throw e;
+    }
+  }
+
+  async *list(): AsyncIterable<string> {
+    let pageToken: string | undefined;
+    do {
+      let secrets: SecretMessage[];
+      let next: ListSecretsRequest | null;
+      try {
+        [secrets, next] = await this.#client.listSecrets(
+          // The filter only narrows what comes back; the prefix is checked again below.
+          {
+            parent: this.#parent,
+            pageSize: LIST_PAGE_SIZE,
+            filter: 'name:airbyte_',
+            ...(pageToken ? { pageToken } : {}),
+          },
+          { ...CALL, autoPaginate: false },
+        );
+      } catch (err) {
+        throw toStoreError(err, 'list');
+      }
+      for (const secret of secrets) {
+        const id = secret.name?.slice(secret.name.lastIndexOf('/') + 1);
+        if (id?.startsWith('airbyte_')) yield id;
+      }
+      pageToken = next?.pageToken || undefined;
+    } while (pageToken);
+  }
+
+  async describe(coordinate: string): Promise<SecretDescription> {
+    const name = this.#checked(coordinate, 'describe');
+    let secret: SecretMessage;
+    try {
+      [secret] = await this.#client.getSecret({ name }, CALL);
+    } catch (err) {
+      const e = toStoreError(err, 'describe', coordinate);
+      if (e.kind === 'not-found') return { coordinate, name, state: 'absent' };
+      throw e;
+    }
+    let versionCount = 0;
+    let pageToken: string | undefined;
+    try {
+      do {
+        const [versions, next] = await this.#client.listSecretVersions(
+          { parent: name, pageSize: 1000, ...(pageToken ? { pageToken } : {}) },
+          { ...CALL, autoPaginate: false },
+        );
+        versionCount += versions.length;
+        pageToken = next?.pageToken || undefined;
+      } while (pageToken);
+    } catch (err) {
+      throw toStoreError(err, 'describe', coordinate);
+    }
+    const kmsKeyId = secret.customerManagedEncryption?.kmsKeyName;
+    return {
+      coordinate,
+      name,
+      state: 'active',
+      tags: { ...(secret.labels ?? {}) },
+      versionCount,
+      ...(kmsKeyId ? { kmsKeyId } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+
+  #checked(coordinate: string, operation: StoreOperation): string {
+    // A coordinate is used as a path segment; refuse anything that could address another resource.
+    if (!SECRET_ID.test(coordinate)) {
+      throw new StoreError({
+        store: STORE_KIND,
+        operation,
+        coordinate,
+        kind: 'invalid',
+        detail: 'a Secret Manager id is 1 to 255 characters from [A-Za-z0-9_-]',
+      });
+    }
+    return this.nameOf(coordinate);
+  }
+
+  #newSecret() {
+    const s = this.#settings;
+    const replication = s.region
+      ? undefined
+      : s.replicaLocations?.length
+        ? { userManaged: { replicas: s.replicaLocations.map((location) => ({ location })) } }
+        : { automatic: {} };
+    return {
+      ...(replication ? { replication } : {}),
+      ...(s.labels && Object.keys(s.labels).length > 0 ? { labels: { ...s.labels } } : {}),
+    };
+  }
+
+  async #current(coordinate: string, operation: StoreOperation): Promise<Current> {
+    const name = this.#checked(coordinate, operation);
+    let response: AccessResponse;
+    try {
+      [response] = await this.#client.accessSecretVersion({ name: `${name}/versions/latest` }, CALL);
+    } catch (err) {
+      const e = toStoreError(err, operation, coordinate);
+      if (e.kind === 'not-found') return { state: 'absent' };
+      if (e.kind === 'invalid' && e.detail?.startsWith('9 ')) {
+        // The newest version is disabled or destroyed: Airbyte's read fails; a new version repairs it.
+        return {
+          state: 'unreadable',
+          error: new StoreError({
+            store: STORE_KIND,
+            operation,
+            coordinate,
+            kind: 'not-found',
+            detail: e.detail,
+          }),
+        };
+      }
+      throw e;
+    }
+    const data = Buffer.from(response.payload?.data ?? new Uint8Array(0));
+    const sent = response.payload?.dataCrc32c;
+    if (sent !== undefined && sent !== null && String(sent) !== String(crc32c(data))) {
+      throw new StoreError({
+        store: STORE_KIND,
+        operation,
+        coordinate,
+        kind: 'transient',
+        detail: 'payload CRC32C does not match the data received',
+      });
+    }
+    return { state: 'active', value: new SecretValue(data.toString('utf8')) };
+  }
+
+  /** Airbyte's rule: a secret whose first version failed is deleted again. */
+  async #undoCreate(name: string, coordinate: string, failure: StoreError): Promise<StoreError> {
+    let outcome = 'the empty secret created for it was deleted again';
+    try {
+      await this.#client.deleteSecret({ name }, CALL);
+    } catch (err) {
+      const e = toStoreError(err, 'delete', coordinate);
+      outcome = `the empty secret created for it could not be deleted (${e.detail ?? e.kind}); the next write repairs it`;
+    }
+    return new StoreError({
+      store: STORE_KIND,
+      operation: 'write',
+      coordinate,
+      kind: failure.kind,
+      detail: `${failure.detail ?? failure.kind}; ${outcome}`,
+      ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+    });
+  }
+}
+
+/** gRPC status code → our kind. */
+const GRPC_KINDS: Record<number, [string, StoreErrorKind]> = {
+  1: ['CANCELLED', 'transient'],
+  2: ['UNKNOWN', 'transient'],
+  3: ['INVALID_ARGUMENT', 'invalid'],
+  4: ['DEADLINE_EXCEEDED', 'transient'],
+  5: ['NOT_FOUND', 'not-found'],
+  6: ['ALREADY_EXISTS', 'already-exists'],
+  7: ['PERMISSION_DENIED', 'permission-denied'],
+  8: ['RESOURCE_EXHAUSTED', 'throttled'],
+  9: ['FAILED_PRECONDITION', 'invalid'],
+  10: ['ABORTED', 'transient'],
+  11: ['OUT_OF_RANGE', 'invalid'],
+  12: ['UNIMPLEMENTED', 'invalid'],
+  13: ['INTERNAL', 'transient'],
+  14: ['UNAVAILABLE', 'transient'],
+  15: ['DATA_LOSS', 'transient'],
+  16: ['UNAUTHENTICATED', 'permission-denied'],
+};
+
+/** HTTP status → our kind, for errors raised over the REST fallback (GaxiosError carries the HTTP code). */
+function httpKind(status: number): StoreErrorKind {
+  if (status === 404) return 'not-found';
+  if (status === 409) return 'already-exists';
+  if (status === 429) return 'throttled';
+  if (status === 401 || status === 403) return 'permission-denied';
+  if (status === 408 || status >= 500) return 'transient';
+  return 'invalid';
+}
+
+/**
+ * The one translator from SDK failures to StoreError. It copies the status and the service's
+ * message (`details`), never the request, which holds the payload.
+ */
+export function toStoreError(err: unknown, operation: StoreOperation, coordinate?: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const base = { store: STORE_KIND, operation, ...(coordinate !== undefined ? { coordinate } : {}) };
+  const e = (err ?? {}) as { code?: unknown; details?: unknown; message?: unknown; statusDetails?: unknown };
+  const details = typeof e.details === 'string' ? e.details : '';
+  if (typeof e.code === 'number' && GRPC_KINDS[e.code]) {
+    const [status, kind] = GRPC_KINDS[e.code]!;
+    const retryAfterMs = kind === 'throttled' ? retryDelayOf(e.statusDetails) : undefined;
+    return new StoreError({
+      ...base,
+      kind,
+      detail: `${e.code} ${status}${details ? `: ${details}` : ''}`,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
+  if (typeof e.code === 'number' && e.code >= 400 && e.code < 600) {
+    return new StoreError({ ...base, kind: httpKind(e.code), detail: `HTTP ${e.code}` });
+  }
+  if (isNetworkError(err)) return new StoreError({ ...base, kind: 'transient', detail: String(e.code) });
+  const message = typeof e.message === 'string' ? (e.message.split('\n')[0] ?? '') : String(err);
+  // google-auth-library: no ADC, a bad key, a refused token exchange. The operator fixes these.
+  const auth = /credential|authenticat|invalid_grant|unauthori[sz]ed|private key|token/i.test(message);
+  return new StoreError({ ...base, kind: auth ? 'permission-denied' : 'invalid', detail: message });
+}
+
+/** `google.rpc.RetryInfo.retry_delay` from decoded status details, when the service sent one. */
+function retryDelayOf(statusDetails: unknown): number | undefined {
+  if (!Array.isArray(statusDetails)) return undefined;
+  for (const d of statusDetails) {
+    const delay = (d as { retryDelay?: { seconds?: unknown; nanos?: unknown } } | null)?.retryDelay;
+    if (delay) return Number(delay.seconds ?? 0) * 1000 + Math.round(Number(delay.nanos ?? 0) / 1e6);
+  }
+  return undefined;
+}
+
+function parseCredentials(credentials: SecretValue): ClientOptions['credentials'] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(credentials.reveal());
+  } catch {
+    // JSON.parse quotes part of its input in its message; say nothing about the content.
+    parsed = undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new StoreError({
+      store: STORE_KIND,
+      operation: 'connect',
+      kind: 'invalid',
+      detail: 'credentials are not a JSON object (the service-account key file content is expected)',
+    });
+  }
+  return parsed as ClientOptions['credentials'];
+}
+
+/** `host:port`, `[v6]:port` or a URL; the port defaults to 443. */
+function parseEndpoint(endpoint: string): { host: string; port: number } {
+  const url = new URL(/^[a-z]+:\/\//i.test(endpoint) ? endpoint : `grpc://${endpoint}`);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host, port: url.port ? Number(url.port) : 443 };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
