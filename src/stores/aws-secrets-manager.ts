@@ -1,0 +1,384 @@
+import type { ListSecretsCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { parseCoordinate } from '../airbyte/coordinates.js';
+import type { AwsStoreSettings } from '../config/types.js';
+import { SecretValue } from '../util/secret-value.js';
+import { isNetworkError, StoreError, type StoreOperation } from './errors.js';
+import { scrubDetail } from './scrub-detail.js';
+import type {
+  DeleteOptions,
+  DeleteOutcome,
+  ReadOptions,
+  SecretDescription,
+  SecretStore,
+  StoreCapabilities,
+  WriteOutcome,
+} from './types.js';
+
+/**
+ * AWS Secrets Manager.
+ *
+ *   { kind: 'aws', region: 'us-east-1', accessKeyId: 'AKIA…', secretAccessKey: <secret>,
+ *     kmsKeyId: 'arn:aws:kms:…', tags: { team: 'data' }, onScheduledDeletion: 'report' }
+ *
+ * Naming, as Airbyte's AwsSecretManagerPersistence does it: the secret name is the full
+ * coordinate, no prefix, and the payload is `SecretString`. Airbyte creates with the description
+ * `Airbyte secret.`, `KmsKeyId` = AWS_KMS_KEY_ARN and the tags of AWS_SECRET_MANAGER_SECRET_TAGS,
+ * and its hydration falls back to the coordinate base (no `_vN`) when the full name is missing.
+ *
+ * Static credentials are used when both parts are given, else the SDK's default chain. The SDK's
+ * own retries are off (`maxAttempts: 1`): the limits wrapper retries `throttled` and `transient`.
+ * A name in its recovery window is never a crash: `describe` reports it, and `write` restores it
+ * or reports `deleted-recoverable` as `onScheduledDeletion` says.
+ */
+
+export const STORE_KIND = 'aws' as const;
+
+export interface AwsStoreDeps {
+  /** A ready client (region, credentials, endpoint already set). */
+  client?: SecretsManagerClient;
+}
+
+type Sdk = typeof import('@aws-sdk/client-secrets-manager');
+
+/** Airbyte's description on every secret it creates. */
+export const AIRBYTE_DESCRIPTION = 'Airbyte secret.';
+/** The recovery window of our default (safe) delete; Airbyte's cleanup paths use 7 days too. */
+const RECOVERY_WINDOW_DAYS = 7;
+const MAX_VALUE_BYTES = 65_536;
+const LIST_PAGE_SIZE = 100;
+const AIRBYTE_NAME_PREFIX = 'airbyte_';
+
+type Current = { state: 'absent' } | { state: 'scheduled' } | { state: 'active'; value: SecretValue };
+
+export async function createAwsSecretsManagerStore(
+  settings: AwsStoreSettings,
+  deps: AwsStoreDeps = {},
+): Promise<SecretStore> {
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  const staticCredentials =
+    settings.accessKeyId && settings.secretAccessKey
+      ? {
+          credentials: {
+            accessKeyId: settings.accessKeyId,
+            secretAccessKey: settings.secretAccessKey.reveal(),
+          },
+        }
+      : {};
+  const client =
+    deps.client ??
+    new sdk.SecretsManagerClient({
+      region: settings.region,
+      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+      ...staticCredentials,
+      maxAttempts: 1,
+    });
+  return new AwsSecretsManagerStore(sdk, client, settings);
+}
+
+class AwsSecretsManagerStore implements SecretStore {
+  readonly kind = STORE_KIND;
+  readonly description: string;
+  readonly capabilities: StoreCapabilities = {
+    versions: true,
+    softDelete: true,
+    maxValueBytes: MAX_VALUE_BYTES,
+  };
+  readonly #sdk: Sdk;
+  readonly #client: SecretsManagerClient;
+  readonly #settings: AwsStoreSettings;
+
+  constructor(sdk: Sdk, client: SecretsManagerClient, settings: AwsStoreSettings) {
+    this.#sdk = sdk;
+    this.#client = client;
+    this.#settings = settings;
+    this.description = `aws secretsmanager ${settings.region}${settings.endpoint ? ` at ${settings.endpoint}` : ''}`;
+  }
+
+  nameOf(coordinate: string): string {
+    return coordinate;
+  }
+
+  async read(coordinate: string, options: ReadOptions = {}): Promise<SecretValue | undefined> {
+    const current = await this.#current(coordinate, 'read', coordinate);
+    if (current.state === 'active') return current.value;
+    // Airbyte's hydration retries the base name only on not-found, for secrets stored unversioned.
+    const base = parseCoordinate(coordinate).base;
+    if (options.asAirbyte && current.state === 'absent' && base) {
+      const fallback = await this.#current(base, 'read', coordinate);
+      if (fallback.state === 'active') return fallback.value;
+    }
+    return undefined;
+  }
+
+  async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+    const current = await this.#current(coordinate, 'write', coordinate);
+    if (current.state === 'active') return this.#update(coordinate, value, current.value);
+    if (current.state === 'scheduled') return this.#writeScheduled(coordinate, value);
+    const { CreateSecretCommand } = this.#sdk;
+    const tags = Object.entries(this.#settings.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+    try {
+      await this.#client.send(
+        new CreateSecretCommand({
+          Name: coordinate,
+          SecretString: value.reveal(),
+          Description: AIRBYTE_DESCRIPTION,
+          ...(this.#settings.kmsKeyId ? { KmsKeyId: this.#settings.kmsKeyId } : {}),
+          ...(tags.length > 0 ? { Tags: tags } : {}),
+        }),
+      );
+      return 'created';
+    } catch (err) {
+      // Created by someone else since our read: compare with what is there now.
+      if (errorName(err) === 'ResourceExistsException') {
+        const now = await this.#current(coordinate, 'write', coordinate);
+        if (now.state === 'active') return this.#update(coordinate, value, now.value);
+      }
+      throw toStoreError(err, 'write', coordinate, value);
+    }
+  }
+
+  async delete(coordinate: string, options: DeleteOptions = {}): Promise<DeleteOutcome> {
+    const { DeleteSecretCommand } = this.#sdk;
+    const how = options.hard
+      ? { ForceDeleteWithoutRecovery: true }
+      : { RecoveryWindowInDays: RECOVERY_WINDOW_DAYS };
+    try {
+      await this.#client.send(new DeleteSecretCommand({ SecretId: coordinate, ...how }));
+      return options.hard ? 'deleted' : 'scheduled';
+    } catch (err) {
+      if (errorName(err) === 'ResourceNotFoundException') return 'absent';
+      if (
+        !options.hard &&
+        errorName(err) === 'InvalidRequestException' &&
+        (await this.#scheduled(coordinate, 'delete'))
+      ) {
+        return 'scheduled';
+      }
+      throw toStoreError(err, 'delete', coordinate);
+    }
+  }
+
+  async *list(): AsyncIterable<string> {
+    const { ListSecretsCommand } = this.#sdk;
+    let nextToken: string | undefined;
+    do {
+      let page: ListSecretsCommandOutput;
+      try {
+        page = await this.#client.send(
+          new ListSecretsCommand({
+            Filters: [{ Key: 'name', Values: [AIRBYTE_NAME_PREFIX] }],
+            MaxResults: LIST_PAGE_SIZE,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        );
+      } catch (err) {
+        throw toStoreError(err, 'list');
+      }
+      for (const entry of page.SecretList ?? []) {
+        if (entry.Name?.startsWith(AIRBYTE_NAME_PREFIX)) yield entry.Name;
+      }
+      // AWS may send short or empty pages that still carry a token; only its absence ends the list.
+      nextToken = page.NextToken;
+    } while (nextToken);
+  }
+
+  async describe(coordinate: string): Promise<SecretDescription> {
+    const { DescribeSecretCommand } = this.#sdk;
+    try {
+      const out = await this.#client.send(new DescribeSecretCommand({ SecretId: coordinate }));
+      const tags = Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+      return {
+        coordinate,
+        name: coordinate,
+        state: out.DeletedDate ? 'deleted-recoverable' : 'active',
+        ...(out.DeletedDate ? { scheduledPurgeAt: out.DeletedDate.toISOString() } : {}),
+        ...(out.Tags ? { tags } : {}),
+        versionCount: Object.keys(out.VersionIdsToStages ?? {}).length,
+        ...(out.KmsKeyId ? { kmsKeyId: out.KmsKeyId } : {}),
+      };
+    } catch (err) {
+      if (errorName(err) === 'ResourceNotFoundException')
+        return { coordinate, name: coordinate, state: 'absent' };
+      throw toStoreError(err, 'describe', coordinate);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#client.destroy();
+  }
+
+  /** PutSecretValue when the value differs; identical values are not written again (no version churn). */
+  async #update(coordinate: string, value: SecretValue, stored: SecretValue): Promise<WriteOutcome> {
+    if (stored.equals(value)) return 'unchanged';
+    const { PutSecretValueCommand } = this.#sdk;
+    try {
+      await this.#client.send(
+        new PutSecretValueCommand({ SecretId: coordinate, SecretString: value.reveal() }),
+      );
+      return 'updated';
+    } catch (err) {
+      throw toStoreError(err, 'write', coordinate, value);
+    }
+  }
+
+  /** A name in its recovery window: restore it and write, or report it (the default). */
+  async #writeScheduled(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+    if ((this.#settings.onScheduledDeletion ?? 'report') !== 'restore') {
+      throw new StoreError({
+        store: STORE_KIND,
+        operation: 'write',
+        kind: 'deleted-recoverable',
+        coordinate,
+        detail:
+          "scheduled for deletion; restore it (onScheduledDeletion: 'restore') or wait out the recovery window",
+      });
+    }
+    const { RestoreSecretCommand } = this.#sdk;
+    try {
+      await this.#client.send(new RestoreSecretCommand({ SecretId: coordinate }));
+    } catch (err) {
+      throw toStoreError(err, 'restore', coordinate);
+    }
+    const restored = await this.#current(coordinate, 'write', coordinate);
+    if (restored.state !== 'active') {
+      throw new StoreError({
+        store: STORE_KIND,
+        operation: 'restore',
+        kind: 'transient',
+        coordinate,
+        detail: 'still not readable after RestoreSecret',
+      });
+    }
+    // Restoring is itself a change, so an identical value still counts as updated.
+    const outcome = await this.#update(coordinate, value, restored.value);
+    return outcome === 'unchanged' ? 'updated' : outcome;
+  }
+
+  /** GetSecretValue of an exact name; a name in its recovery window is told apart by DescribeSecret. */
+  async #current(name: string, operation: StoreOperation, coordinate: string): Promise<Current> {
+    const { GetSecretValueCommand } = this.#sdk;
+    try {
+      const out = await this.#client.send(new GetSecretValueCommand({ SecretId: name }));
+      if (out.SecretString === undefined) {
+        throw new StoreError({
+          store: STORE_KIND,
+          operation,
+          kind: 'invalid',
+          coordinate,
+          detail: `${name} holds SecretBinary, not SecretString, so Airbyte cannot read it`,
+        });
+      }
+      return { state: 'active', value: new SecretValue(out.SecretString) };
+    } catch (err) {
+      const code = errorName(err);
+      if (code === 'ResourceNotFoundException') return { state: 'absent' };
+      if (code === 'InvalidRequestException' && (await this.#scheduled(name, operation)))
+        return { state: 'scheduled' };
+      throw toStoreError(err, operation, coordinate);
+    }
+  }
+
+  async #scheduled(name: string, operation: StoreOperation): Promise<boolean> {
+    const { DescribeSecretCommand } = this.#sdk;
+    try {
+      const out = await this.#client.send(new DescribeSecretCommand({ SecretId: name }));
+      return out.DeletedDate !== undefined;
+    } catch (err) {
+      if (errorName(err) === 'ResourceNotFoundException') return false;
+      throw toStoreError(err, operation, name);
+    }
+  }
+}
+
+/** Error codes that mean the caller lacks the right, or its credentials are not accepted. */
+const DENIED = new Set([
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationTokenException',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  // KMS refused to decrypt or encrypt for this caller.
+  'DecryptionFailure',
+  'EncryptionFailure',
+  'CredentialsProviderError',
+]);
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
+const TRANSIENT = new Set([
+  'InternalServiceError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+const KINDS: Record<string, StoreError['kind']> = {
+  ResourceNotFoundException: 'not-found',
+  ResourceExistsException: 'already-exists',
+};
+
+/**
+ * The one translator from SDK failures to StoreError. It copies the error code, the HTTP status
+ * and the service's message, never the SDK error (whose request holds the value being written).
+ */
+function toStoreError(
+  err: unknown,
+  operation: StoreOperation,
+  coordinate?: string,
+  written?: SecretValue,
+): StoreError {
+  if (err instanceof StoreError) return err;
+  const name = errorName(err) ?? 'Error';
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  const fault = (err as { $fault?: string } | null)?.$fault;
+  const code = (err as { code?: unknown } | null)?.code;
+  // Only a service's own message is copied; other errors may quote the request.
+  const message = err instanceof Error && status !== undefined ? err.message : '';
+  const detail = scrubDetail(
+    [status, name, typeof code === 'string' ? code : undefined, message]
+      .filter((x) => x !== undefined && x !== '')
+      .join(' '),
+    written,
+  );
+  const kind: StoreError['kind'] = DENIED.has(name)
+    ? 'permission-denied'
+    : THROTTLED.has(name) || status === 429
+      ? 'throttled'
+      : TRANSIENT.has(name) ||
+          fault === 'server' ||
+          (status !== undefined && status >= 500) ||
+          isNetworkError(err)
+        ? 'transient'
+        : (KINDS[name] ?? 'invalid');
+  const retryAfterMs = kind === 'throttled' ? retryAfter(err) : undefined;
+  return new StoreError({
+    store: STORE_KIND,
+    operation,
+    kind,
+    ...(coordinate !== undefined ? { coordinate } : {}),
+    detail,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
+}
+
+function errorName(err: unknown): string | undefined {
+  const name = (err as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** `x-amz-retry-after` (ms) or `Retry-After` (s), where AWS sends one. */
+function retryAfter(err: unknown): number | undefined {
+  const headers =
+    (err as { $response?: { headers?: Record<string, string> } } | null)?.$response?.headers ?? {};
+  const ms = Number(headers['x-amz-retry-after']);
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const s = Number(headers['retry-after']);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : undefined;
+}

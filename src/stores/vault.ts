@@ -1,0 +1,359 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type NodeVault from 'node-vault';
+import type { VaultStoreSettings } from '../config/types.js';
+import { SecretValue } from '../util/secret-value.js';
+import { isNetworkError, StoreError, type StoreOperation } from './errors.js';
+import { scrubDetail } from './scrub-detail.js';
+import type {
+  DeleteOutcome,
+  SecretDescription,
+  SecretStore,
+  StoreCapabilities,
+  WriteOutcome,
+} from './types.js';
+
+/**
+ * HashiCorp Vault, KV v2 (Airbyte's assumption) or KV v1, with token auth.
+ *
+ *   { kind: 'vault', address: 'http://airbyte-vault-svc:8200', token: <VAULT_AUTH_TOKEN>,
+ *     prefix: 'secret/', namespace: 'team-a', kvVersion: 'auto' }
+ *
+ * Naming, as Airbyte's VaultSecretPersistence does it: the logical name is `VAULT_PREFIX` + the
+ * coordinate with no separator; its first segment is the mount, and KV v2 puts `data/` after the
+ * mount. So prefix `secret/` and coordinate C live at `/v1/secret/data/C` as `{"data":{"value":
+ * <payload>}}`, and prefix `kv/airbyte/` at `/v1/kv/data/airbyte/C`. A KV v1 mount holds
+ * `{"value": <payload>}` at `/v1/<mount>/<rest>`.
+ *
+ * Writes on KV v2 always carry `options.cas` = the version just read (0 when there is none):
+ * mounts with `cas_required` accept them, and a concurrent writer is detected instead of
+ * overwritten. Delete is Vault's soft delete (`DELETE data/`, recoverable with undelete); `hard`
+ * removes every version and the metadata. node-vault makes no retries of its own; the limits
+ * wrapper retries `throttled` and `transient` errors.
+ */
+
+export const STORE_KIND = 'vault' as const;
+
+export interface VaultStoreDeps {
+  /** A ready node-vault client (endpoint, token and namespace already set). */
+  client?: NodeVault.client;
+}
+
+/** Integrated storage refuses entries over 1 MiB and Consul over 512 KiB; stay under both. */
+const MAX_VALUE_BYTES = 512 * 1024;
+const REQUEST_TIMEOUT_MS = 30_000;
+const VALUE_KEY = 'value';
+
+type Current =
+  | { state: 'absent' }
+  | { state: 'deleted'; version: number; destroyed: boolean }
+  | { state: 'active'; version: number; value: SecretValue };
+
+interface Layout {
+  mount: string;
+  /** Folder inside the mount that the prefix points into (`airbyte/` for `kv/airbyte/`). */
+  dir: string;
+  /** Rest of the prefix after that folder, put in front of every coordinate. */
+  stem: string;
+}
+
+export async function createVaultStore(
+  settings: VaultStoreSettings,
+  deps: VaultStoreDeps = {},
+): Promise<SecretStore> {
+  const layout = layoutOf(settings.prefix);
+  const agents = deps.client
+    ? undefined
+    : { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const release = () => {
+    agents?.http.destroy();
+    agents?.https.destroy();
+  };
+  try {
+    const client = deps.client ?? (await newClient(settings, agents));
+    const requested = settings.kvVersion ?? 'auto';
+    const version = requested === 'auto' ? await detectKvVersion(client, layout.mount) : requested;
+    return new VaultStore(client, settings, layout, version, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+class VaultStore implements SecretStore {
+  readonly kind = STORE_KIND;
+  readonly description: string;
+  readonly capabilities: StoreCapabilities;
+  readonly #client: NodeVault.client;
+  readonly #prefix: string;
+  readonly #layout: Layout;
+  readonly #version: 1 | 2;
+  readonly #release: () => void;
+
+  constructor(
+    client: NodeVault.client,
+    settings: VaultStoreSettings,
+    layout: Layout,
+    version: 1 | 2,
+    release: () => void,
+  ) {
+    this.#client = client;
+    this.#prefix = settings.prefix;
+    this.#layout = layout;
+    this.#version = version;
+    this.#release = release;
+    const ns = settings.namespace ? ` namespace ${settings.namespace}` : '';
+    this.description = `vault ${settings.address} ${settings.prefix}${ns} (KV v${version})`;
+    this.capabilities = { versions: version === 2, softDelete: false, maxValueBytes: MAX_VALUE_BYTES };
+  }
+
+  nameOf(coordinate: string): string {
+    return this.#prefix + coordinate;
+  }
+
+  async read(coordinate: string): Promise<SecretValue | undefined> {
+    const current = await this.#current(coordinate, 'read');
+    return current.state === 'active' ? current.value : undefined;
+  }
+
+  async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+    const current = await this.#current(coordinate, 'write');
+    if (current.state === 'active' && current.value.equals(value)) return 'unchanged';
+    const payload = { [VALUE_KEY]: value.reveal() };
+    try {
+      if (this.#version === 1) await this.#client.write(this.#path(coordinate), payload);
+      else {
+        const cas = current.state === 'absent' ? 0 : current.version;
+        await this.#client.write(this.#path(coordinate, 'data'), { data: payload, options: { cas } });
+      }
+    } catch (err) {
+      throw toStoreError(err, 'write', coordinate, value);
+    }
+    return current.state === 'absent' ? 'created' : 'updated';
+  }
+
+  async delete(coordinate: string, options: { hard?: boolean } = {}): Promise<DeleteOutcome> {
+    const current = await this.#current(coordinate, 'delete');
+    if (current.state === 'absent') return 'absent';
+    try {
+      if (this.#version === 1) {
+        await this.#client.delete(this.#path(coordinate));
+        return 'deleted';
+      }
+      if (options.hard) {
+        await this.#client.delete(this.#path(coordinate, 'metadata'));
+        return 'deleted';
+      }
+      if (current.state === 'active') await this.#client.delete(this.#path(coordinate, 'data'));
+      return 'scheduled';
+    } catch (err) {
+      throw toStoreError(err, 'delete', coordinate);
+    }
+  }
+
+  async *list(): AsyncIterable<string> {
+    const { mount, dir, stem } = this.#layout;
+    const folder = this.#version === 2 ? `${mount}/metadata/${dir}` : `${mount}/${dir}`;
+    let body: unknown;
+    try {
+      body = await this.#client.list(encodePath(folder));
+    } catch (err) {
+      // Vault answers an empty folder with 404.
+      if (responseOf(err)?.status === 404 && isPlainNotFound(responseOf(err)?.body)) return;
+      throw toStoreError(err, 'list');
+    }
+    const keys = at(body, 'data', 'keys');
+    // Vault's LIST has no pagination: one answer holds the whole folder.
+    for (const key of Array.isArray(keys) ? keys : []) {
+      if (typeof key !== 'string' || key.endsWith('/') || !key.startsWith(stem)) continue;
+      const coordinate = key.slice(stem.length);
+      if (coordinate.startsWith('airbyte_')) yield coordinate;
+    }
+  }
+
+  async describe(coordinate: string): Promise<SecretDescription> {
+    const current = await this.#current(coordinate, 'describe');
+    const state =
+      current.state === 'active'
+        ? 'active'
+        : current.state === 'deleted' && !current.destroyed
+          ? 'deleted-recoverable'
+          : 'absent';
+    return { coordinate, name: this.nameOf(coordinate), state };
+  }
+
+  async close(): Promise<void> {
+    this.#release();
+  }
+
+  /** `<mount>/[area/]<dir><stem><coordinate>`, URL-encoded per segment. */
+  #path(coordinate: string, area?: 'data' | 'metadata'): string {
+    const { mount, dir, stem } = this.#layout;
+    return encodePath([mount, ...(area ? [area] : []), `${dir}${stem}${coordinate}`].join('/'));
+  }
+
+  /** Reads the current version; a 404 is absent, or deleted when its body carries the version's metadata. */
+  async #current(coordinate: string, operation: StoreOperation): Promise<Current> {
+    const v2 = this.#version === 2;
+    try {
+      const body: unknown = await this.#client.read(this.#path(coordinate, v2 ? 'data' : undefined));
+      const value = v2 ? at(body, 'data', 'data', VALUE_KEY) : at(body, 'data', VALUE_KEY);
+      if (typeof value !== 'string') {
+        throw new StoreError({
+          store: STORE_KIND,
+          operation,
+          kind: 'invalid',
+          coordinate,
+          detail: `the secret has no string "${VALUE_KEY}" key, so Airbyte cannot read it either`,
+        });
+      }
+      const version = v2 ? Number(at(body, 'data', 'metadata', 'version') ?? 0) : 0;
+      return { state: 'active', version, value: new SecretValue(value) };
+    } catch (err) {
+      const response = responseOf(err);
+      if (response?.status === 404) {
+        const metadata = at(response.body, 'data', 'metadata');
+        const deletedAt = at(metadata, 'deletion_time');
+        const destroyed = at(metadata, 'destroyed') === true;
+        if (metadata && ((typeof deletedAt === 'string' && deletedAt !== '') || destroyed)) {
+          return { state: 'deleted', version: Number(at(metadata, 'version') ?? 0), destroyed };
+        }
+        if (isPlainNotFound(response.body)) return { state: 'absent' };
+      }
+      throw toStoreError(err, operation, coordinate);
+    }
+  }
+}
+
+/**
+ * The one translator from node-vault failures to StoreError. It copies the status and Vault's
+ * first error line only: the axios error behind a network failure holds the request body.
+ */
+function toStoreError(
+  err: unknown,
+  operation: StoreOperation,
+  coordinate?: string,
+  written?: SecretValue,
+): StoreError {
+  if (err instanceof StoreError) return err;
+  const base = { store: STORE_KIND, operation, ...(coordinate !== undefined ? { coordinate } : {}) };
+  const response = responseOf(err);
+  if (response) {
+    const message = firstOf(at(response.body, 'errors')) ?? firstOf(at(response.body, 'warnings'));
+    const detail = scrubDetail(message ? `${response.status} ${message}` : String(response.status), written);
+    const status = response.status;
+    if (status === 403) return new StoreError({ ...base, kind: 'permission-denied', detail });
+    if (status === 429) return new StoreError({ ...base, kind: 'throttled', detail });
+    if (status === 404) return new StoreError({ ...base, kind: message ? 'invalid' : 'not-found', detail });
+    // A concurrent writer moved the version between our read and our write: read again and retry.
+    if (status === 400 && message?.includes('did not match the current version')) {
+      return new StoreError({ ...base, kind: 'transient', detail });
+    }
+    if (status === 412 || status >= 500) return new StoreError({ ...base, kind: 'transient', detail });
+    return new StoreError({ ...base, kind: 'invalid', detail });
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  const name = err instanceof Error ? err.name : typeof err;
+  const detail = typeof code === 'string' ? `${name} ${code}` : name;
+  return new StoreError({ ...base, kind: isNetworkError(err) ? 'transient' : 'invalid', detail });
+}
+
+/** KV version of the mount from `sys/internal/ui/mounts/<mount>` (the Vault CLI's pre-flight). */
+async function detectKvVersion(client: NodeVault.client, mount: string): Promise<1 | 2> {
+  try {
+    const body: unknown = await client.read(`sys/internal/ui/mounts/${encodePath(mount)}`);
+    const type = at(body, 'data', 'type');
+    if (type !== 'kv' && type !== 'generic') {
+      throw new StoreError({
+        store: STORE_KIND,
+        operation: 'connect',
+        kind: 'invalid',
+        detail: `mount ${mount}/ is a ${String(type)} engine, not KV`,
+      });
+    }
+    return String(at(body, 'data', 'options', 'version') ?? '') === '2' ? 2 : 1;
+  } catch (err) {
+    const status = responseOf(err)?.status;
+    // The pre-flight may be denied by policy; Airbyte itself always assumes KV v2.
+    if (status === 403) return 2;
+    // Vault releases before KV v2 did not have this endpoint (the Vault CLI's reading too).
+    if (status === 404) return 1;
+    throw toStoreError(err, 'connect');
+  }
+}
+
+async function newClient(
+  settings: VaultStoreSettings,
+  agents: { http: HttpAgent; https: HttpsAgent } | undefined,
+): Promise<NodeVault.client> {
+  const { default: vault } = await import('node-vault');
+  const client = vault({
+    endpoint: settings.address,
+    token: settings.token.reveal(),
+    ...(settings.namespace ? { namespace: settings.namespace } : {}),
+    requestOptions: { timeout: REQUEST_TIMEOUT_MS, httpAgent: agents?.http, httpsAgent: agents?.https },
+  });
+  // node-vault falls back to VAULT_PREFIX, VAULT_TOKEN and VAULT_NAMESPACE from the environment
+  // for empty options; VAULT_PREFIX is also Airbyte's name for the prefix, which we add ourselves.
+  Object.assign(client, {
+    pathPrefix: '',
+    token: settings.token.reveal(),
+    namespace: settings.namespace ?? '',
+  });
+  return client;
+}
+
+function layoutOf(prefix: string): Layout {
+  const slash = prefix.indexOf('/');
+  if (slash <= 0) {
+    throw new StoreError({
+      store: STORE_KIND,
+      operation: 'connect',
+      kind: 'invalid',
+      detail: `VAULT_PREFIX "${prefix}" must start with a mount and a '/', e.g. secret/`,
+    });
+  }
+  const inner = prefix.slice(slash + 1);
+  const lastSlash = inner.lastIndexOf('/');
+  return {
+    mount: prefix.slice(0, slash),
+    dir: inner.slice(0, lastSlash + 1),
+    stem: inner.slice(lastSlash + 1),
+  };
+}
+
+function encodePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+function responseOf(err: unknown): { status: number; body: unknown } | undefined {
+  const response = (err as { response?: { statusCode?: unknown; body?: unknown } } | null)?.response;
+  return typeof response?.statusCode === 'number'
+    ? { status: response.statusCode, body: response.body }
+    : undefined;
+}
+
+/** Vault's not-found: 404 with `{"errors":[]}` (no message, no warnings, no deleted metadata). */
+function isPlainNotFound(body: unknown): boolean {
+  const errors = at(body, 'errors');
+  const warnings = at(body, 'warnings');
+  return (
+    (!Array.isArray(errors) || errors.length === 0) && (!Array.isArray(warnings) || warnings.length === 0)
+  );
+}
+
+function firstOf(list: unknown): string | undefined {
+  return Array.isArray(list) && typeof list[0] === 'string' ? list[0] : undefined;
+}
+
+function at(value: unknown, ...keys: string[]): unknown {
+  let cur = value;
+  for (const key of keys) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
