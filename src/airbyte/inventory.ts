@@ -1,0 +1,455 @@
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import { classifySecretNode, findSecretReferences } from './classify.js';
+import { formatPath, getAt, isJsonObject, key } from './json-path.js';
+import { expandPath, secretPathTemplates } from './paths.js';
+import {
+  actorsSql,
+  BEGIN_SNAPSHOT_SQL,
+  countHoldersSql,
+  oauthParametersSql,
+  SECRET_CONFIGS_SQL,
+  SECRETS_COORDINATES_SQL,
+  SPECS_BY_VERSION_SQL,
+  usedVersionIdsSql,
+  webhooksSql,
+} from './queries.js';
+import { type AirbyteSchemaInfo, detectAirbyteSchema } from './schema-detect.js';
+import type { ClassifiedNode, HolderKind, HolderRow, SecretRecord } from './types.js';
+
+export const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * The schema of `workspace.webhook_operation_configs` as far as secrets go (Airbyte's
+ * WebhookOperationConfigs.yaml marks `webhookConfigs[*].authToken` secret).
+ */
+const WEBHOOK_SPEC = {
+  type: 'object',
+  properties: {
+    webhookConfigs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          authToken: { type: 'string', airbyte_secret: true },
+        },
+      },
+    },
+  },
+};
+const WEBHOOK_TEMPLATES = secretPathTemplates(WEBHOOK_SPEC);
+
+export interface InventoryOptions {
+  /** Rows fetched per cursor read; at most this many rows sit in memory. @default 500 */
+  batchSize?: number;
+  /** Which holders to read. @default all */
+  holders?: readonly HolderKind[];
+  /** The detected schema, when the caller already has it. */
+  schema?: AirbyteSchemaInfo;
+}
+
+/**
+ * Every row of Airbyte's config database that holds secrets, with each secret found in it. Reads
+ * in ONE read-only REPEATABLE READ transaction (one consistent snapshot), through cursors, so
+ * memory stays at one batch however many actors there are. Tombstoned actors are skipped.
+ *
+ * For each row, `records` holds every concrete path the row's spec marks secret (classified), then
+ * every reference node (`_secret` / `_secret_reference_id`) the hydration scan finds at other paths,
+ * each path once. A reference-id node gets the coordinate and storage of its secret_reference row.
+ */
+export async function* readInventory(
+  pool: pg.Pool,
+  options: InventoryOptions = {},
+): AsyncGenerator<HolderRow> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const holders = new Set<HolderKind>(
+    options.holders ?? ['actor', 'actor_oauth_parameter', 'workspace_webhook'],
+  );
+  const client = await pool.connect();
+  let open = false;
+  try {
+    await client.query(BEGIN_SNAPSHOT_SQL);
+    open = true;
+    const info = options.schema ?? (await detectAirbyteSchema(client));
+    const specs = await loadSpecs(client, info);
+
+    if (holders.has('actor')) {
+      for await (const r of streamRows<ActorRow>(client, actorsSql(info), [], batchSize)) {
+        yield actorHolder(r, specs);
+      }
+    }
+    if (holders.has('actor_oauth_parameter') && info.oauthParameters) {
+      for await (const r of streamRows<OAuthRow>(client, oauthParametersSql(info), [], batchSize)) {
+        yield oauthHolder(r, specs);
+      }
+    }
+    if (holders.has('workspace_webhook') && info.webhookConfigs) {
+      for await (const r of streamRows<WebhookRow>(client, webhooksSql(info), [], batchSize)) {
+        yield webhookHolder(r);
+      }
+    }
+    await client.query('COMMIT');
+    open = false;
+  } finally {
+    await endSnapshot(client, open);
+  }
+}
+
+/** How many rows readInventory yields, per holder kind (for progress bars). */
+export async function countHolders(
+  pool: pg.Pool,
+  schema?: AirbyteSchemaInfo,
+): Promise<{ actors: number; oauthParameters: number; webhooks: number; total: number }> {
+  const info = schema ?? (await detectAirbyteSchema(pool));
+  const { rows } = await pool.query<{ actors: number; oauth_parameters: number; webhooks: number }>(
+    countHoldersSql(info),
+  );
+  const r = rows[0]!;
+  return {
+    actors: r.actors,
+    oauthParameters: r.oauth_parameters,
+    webhooks: r.webhooks,
+    total: r.actors + r.oauth_parameters + r.webhooks,
+  };
+}
+
+/** Every coordinate in the plaintext `secrets` table, streamed (never the payload). Nothing when the table is absent. */
+export async function* readSecretsTable(
+  pool: pg.Pool,
+  options: { batchSize?: number; schema?: AirbyteSchemaInfo } = {},
+): AsyncGenerator<{ coordinate: string }> {
+  const info = options.schema ?? (await detectAirbyteSchema(pool));
+  if (!info.secretsTable) return;
+  yield* streamFromPool<{ coordinate: string }>(pool, SECRETS_COORDINATES_SQL, options.batchSize);
+}
+
+export interface SecretConfigRow {
+  id: string;
+  secretStorageId: string;
+  /** secret_storage.storage_type; null when the storage row is missing. */
+  storageType: string | null;
+  configuredFromEnvironment: boolean | null;
+  descriptor: string;
+  externalCoordinate: string;
+  airbyteManaged: boolean;
+  tombstone: boolean;
+  references: Array<{ id: string; scopeType: string; scopeId: string; hydrationPath: string | null }>;
+}
+
+/** Every secret_config row with its storage type and references, streamed. Nothing on Airbytes without the table. */
+export async function* readSecretConfigs(
+  pool: pg.Pool,
+  options: { batchSize?: number; schema?: AirbyteSchemaInfo } = {},
+): AsyncGenerator<SecretConfigRow> {
+  const info = options.schema ?? (await detectAirbyteSchema(pool));
+  if (!info.secretReferences) return;
+  for await (const r of streamFromPool<RawSecretConfigRow>(pool, SECRET_CONFIGS_SQL, options.batchSize)) {
+    yield {
+      id: r.id,
+      secretStorageId: r.secret_storage_id,
+      storageType: r.storage_type,
+      configuredFromEnvironment: r.configured_from_environment,
+      descriptor: r.descriptor,
+      externalCoordinate: r.external_coordinate,
+      airbyteManaged: r.airbyte_managed,
+      tombstone: r.tombstone,
+      references: r.refs,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+interface ReferenceRow {
+  id: string;
+  path: string | null;
+  coordinate: string;
+  storageId: string;
+}
+
+interface ActorRow {
+  id: string;
+  workspace_id: string;
+  organization_id: string | null;
+  name: string;
+  actor_type: 'source' | 'destination';
+  definition_id: string;
+  config_text: string;
+  version_id: string | null;
+  refs: ReferenceRow[] | null;
+}
+
+interface OAuthRow {
+  id: string;
+  workspace_id: string | null;
+  organization_id: string | null;
+  definition_name: string;
+  actor_type: 'source' | 'destination';
+  definition_id: string;
+  config_text: string;
+  version_id: string | null;
+  refs: ReferenceRow[] | null;
+}
+
+interface WebhookRow {
+  id: string;
+  name: string;
+  organization_id: string | null;
+  config_text: string;
+}
+
+interface RawSecretConfigRow {
+  id: string;
+  secret_storage_id: string;
+  storage_type: string | null;
+  configured_from_environment: boolean | null;
+  descriptor: string;
+  external_coordinate: string;
+  airbyte_managed: boolean;
+  tombstone: boolean;
+  refs: SecretConfigRow['references'];
+}
+
+function actorHolder(r: ActorRow, specs: SpecCache): HolderRow {
+  const config: unknown = JSON.parse(r.config_text);
+  const templates = specs.actorTemplates(r.version_id);
+  return {
+    holder: 'actor',
+    rowId: r.id,
+    workspaceId: r.workspace_id,
+    organizationId: r.organization_id,
+    name: r.name,
+    actorType: r.actor_type,
+    definitionId: r.definition_id,
+    spec: templates ? 'ok' : 'missing',
+    config,
+    configText: r.config_text,
+    records: collectRecords(config, templates, r.refs),
+  };
+}
+
+function oauthHolder(r: OAuthRow, specs: SpecCache): HolderRow {
+  const config: unknown = JSON.parse(r.config_text);
+  const templates = specs.oauthTemplates(r.version_id);
+  const scope = r.workspace_id ? 'workspace' : r.organization_id ? 'organization' : 'instance';
+  return {
+    holder: 'actor_oauth_parameter',
+    rowId: r.id,
+    workspaceId: r.workspace_id,
+    organizationId: r.organization_id,
+    name: `${r.definition_name} OAuth parameters (${scope})`,
+    actorType: r.actor_type,
+    definitionId: r.definition_id,
+    spec: templates ? 'ok' : 'missing',
+    config,
+    configText: r.config_text,
+    records: collectRecords(config, templates, r.refs),
+  };
+}
+
+function webhookHolder(r: WebhookRow): HolderRow {
+  const config: unknown = JSON.parse(r.config_text);
+  return {
+    holder: 'workspace_webhook',
+    rowId: r.id,
+    workspaceId: r.id,
+    organizationId: r.organization_id,
+    name: r.name,
+    spec: 'not-needed',
+    config,
+    configText: r.config_text,
+    records: collectRecords(config, WEBHOOK_TEMPLATES, null),
+  };
+}
+
+/**
+ * Spec-template matches first (in Airbyte's processing order), then reference nodes found by the
+ * hydration scan at paths no template reached: a `_secret` left at a path the current spec no
+ * longer marks is still a live reference that Airbyte hydrates.
+ */
+function collectRecords(
+  config: unknown,
+  templates: readonly string[] | null,
+  refs: ReferenceRow[] | null,
+): SecretRecord[] {
+  const records: SecretRecord[] = [];
+  const seen = new Set<string>();
+  for (const template of templates ?? []) {
+    for (const path of expandPath(config, template)) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      records.push({ path, template, node: classifySecretNode(getAt(config, path)) });
+    }
+  }
+  for (const found of findSecretReferences(config)) {
+    if (seen.has(found.path)) continue;
+    seen.add(found.path);
+    records.push({ path: found.path, node: found.node });
+  }
+  if (refs && refs.length > 0) {
+    const byId = new Map(refs.map((r) => [r.id, r]));
+    for (const rec of records) rec.node = withReference(rec.node, byId);
+  }
+  return records;
+}
+
+/** Fills in a reference-id node's coordinate and storage from its secret_reference row. */
+function withReference(node: ClassifiedNode, byId: Map<string, ReferenceRow>): ClassifiedNode {
+  if (node.kind !== 'reference-id' || node.referenceId === undefined) return node;
+  const ref = byId.get(node.referenceId);
+  if (!ref) return node;
+  const out: ClassifiedNode = { ...node };
+  if (out.coordinate === undefined) out.coordinate = ref.coordinate;
+  if (out.storageId === undefined) out.storageId = ref.storageId;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Specs
+
+interface SpecRow {
+  id: string;
+  docker_repository: string;
+  docker_image_tag: string;
+  connection_specification: unknown;
+  advanced_auth: unknown;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Secret path templates per actor_definition_version id, computed once per version. */
+interface SpecCache {
+  /** Templates of `connectionSpecification`; null when the version or its spec is missing or unreadable. */
+  actorTemplates(versionId: string | null): string[] | null;
+  /** OAuth server-output paths (`path_in_connector_config`); else the connection spec's templates. */
+  oauthTemplates(versionId: string | null): string[] | null;
+}
+
+/** Loads the specs of the versions in use (a few hundred at most) before the cursors open. */
+async function loadSpecs(client: pg.ClientBase, info: AirbyteSchemaInfo): Promise<SpecCache> {
+  const rows = new Map<string, SpecRow>();
+  if (info.definitionVersions) {
+    const used = await client.query<{ version_id: string }>(usedVersionIdsSql(info));
+    const ids = used.rows.map((r) => r.version_id.toLowerCase()).filter((id) => UUID.test(id));
+    if (ids.length > 0) {
+      const specs = await client.query<SpecRow>(SPECS_BY_VERSION_SQL, [ids]);
+      for (const s of specs.rows) rows.set(s.id, s);
+    }
+  }
+  const actorCache = new Map<string, string[] | null>();
+  const oauthCache = new Map<string, string[] | null>();
+  const actorTemplates = (versionId: string | null): string[] | null => {
+    if (!versionId) return null;
+    const id = versionId.toLowerCase();
+    if (!actorCache.has(id)) actorCache.set(id, templatesOf(rows.get(id)?.connection_specification));
+    return actorCache.get(id) ?? null;
+  };
+  return {
+    actorTemplates,
+    oauthTemplates(versionId) {
+      if (!versionId) return null;
+      const id = versionId.toLowerCase();
+      if (!oauthCache.has(id)) {
+        const row = rows.get(id);
+        oauthCache.set(
+          id,
+          row ? (oauthServerOutputTemplates(row.advanced_auth) ?? actorTemplates(id)) : null,
+        );
+      }
+      return oauthCache.get(id) ?? null;
+    },
+  };
+}
+
+function templatesOf(connectionSpecification: unknown): string[] | null {
+  if (!isJsonObject(connectionSpecification)) return null;
+  try {
+    return secretPathTemplates(connectionSpecification);
+  } catch {
+    // A schema Airbyte's own walk rejects: treat as missing, the audit reports it.
+    return null;
+  }
+}
+
+/**
+ * `advanced_auth.oauth_config_specification.complete_oauth_server_output_specification`: each
+ * property's `path_in_connector_config` is a secret path of the OAuth-parameter config (Airbyte's
+ * OAuthSecretHelper builds a spec marking exactly these). Null when the spec has no such block.
+ */
+export function oauthServerOutputTemplates(advancedAuth: unknown): string[] | null {
+  if (!isJsonObject(advancedAuth)) return null;
+  const oauth = advancedAuth.oauth_config_specification;
+  if (!isJsonObject(oauth)) return null;
+  const output = oauth.complete_oauth_server_output_specification;
+  if (!isJsonObject(output) || !isJsonObject(output.properties)) return null;
+  const out = new Set<string>();
+  for (const prop of Object.values(output.properties)) {
+    if (!isJsonObject(prop)) continue;
+    const path = prop.path_in_connector_config;
+    if (Array.isArray(path) && path.length > 0 && path.every((p) => typeof p === 'string')) {
+      out.add(formatPath(path.map((p: string) => key(p))));
+    }
+  }
+  return out.size > 0 ? [...out] : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cursors
+
+/** Rows of one query through a cursor on `client`, `batchSize` at a time. */
+async function* streamRows<T>(
+  client: pg.ClientBase,
+  sql: string,
+  params: unknown[],
+  batchSize: number,
+): AsyncGenerator<T> {
+  const cursor = client.query(new Cursor<T>(sql, params));
+  try {
+    for (;;) {
+      const rows = await cursor.read(batchSize);
+      for (const r of rows) yield r;
+      if (rows.length < batchSize) return;
+    }
+  } finally {
+    await cursor.close();
+  }
+}
+
+/** A cursor on a connection of its own, inside a read-only transaction. */
+async function* streamFromPool<T>(
+  pool: pg.Pool,
+  sql: string,
+  batchSize = DEFAULT_BATCH_SIZE,
+): AsyncGenerator<T> {
+  const client = await pool.connect();
+  let open = false;
+  try {
+    await client.query(BEGIN_SNAPSHOT_SQL);
+    open = true;
+    yield* streamRows<T>(client, sql, [], batchSize);
+    await client.query('COMMIT');
+    open = false;
+  } finally {
+    await endSnapshot(client, open);
+  }
+}
+
+/**
+ * Ends the snapshot when the reader stops early or fails, and returns the connection; one whose
+ * rollback fails is broken and is destroyed instead of going back to the pool.
+ */
+async function endSnapshot(client: pg.PoolClient, open: boolean): Promise<void> {
+  if (!open) {
+    client.release();
+    return;
+  }
+  try {
+    await client.query('ROLLBACK');
+    client.release();
+  } catch (err) {
+    client.release(err instanceof Error ? err : true);
+  }
+}

@@ -1,0 +1,188 @@
+import type { AirbyteSchemaInfo } from './schema-detect.js';
+
+/**
+ * Every SQL statement airbyte-secrets runs against Airbyte's config database. All read-only and
+ * parameterised; the builders only pick fragments for the columns and tables this Airbyte version
+ * has (schema-detect.ts), they never splice values into the text.
+ */
+
+/** Columns of the Airbyte tables found in the search path. $1: table names. */
+export const SCHEMA_COLUMNS_SQL = `
+SELECT table_name::text AS table_name, column_name::text AS column_name
+FROM information_schema.columns
+WHERE table_schema = ANY (current_schemas(false)) AND table_name = ANY ($1::text[])
+ORDER BY table_name, ordinal_position`;
+
+/** For messages about the database we are connected to. */
+export const CURRENT_DATABASE_SQL = 'SELECT current_database() AS db';
+
+/** The read-only snapshot the inventory reads in. */
+export const BEGIN_SNAPSHOT_SQL = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
+/** A live actor: not deleted. Deleting sets `tombstone` and stores the JSON literal `null` as config. */
+const LIVE_ACTOR = `a.tombstone = false AND a.configuration IS NOT NULL AND jsonb_typeof(a.configuration) <> 'null'`;
+
+/** The organization of a workspace-owned row (`w` joined on the row's workspace), or NULL on old schemas. */
+function workspaceOrg(info: AirbyteSchemaInfo): string {
+  return info.workspaceOrganization ? 'w.organization_id' : 'NULL::uuid';
+}
+
+/** The organization an OAuth-parameter row belongs to: its own column, else its workspace's. */
+function oauthOrg(info: AirbyteSchemaInfo): string {
+  if (info.oauthParameterOrganization) return `COALESCE(p.organization_id, ${workspaceOrg(info)})`;
+  return workspaceOrg(info);
+}
+
+/**
+ * The actor_definition_version id a row uses, as Airbyte resolves it: the most specific
+ * `connector_version` pin in scoped_configuration (actor, then workspace, then organization),
+ * else the definition's default version. `d` is the actor_definition row.
+ */
+function versionIdExpr(
+  info: AirbyteSchemaInfo,
+  scope: { actorId: string | null; workspaceId: string; organizationId: string },
+): string {
+  if (!info.definitionVersions) return 'NULL::text';
+  const fallback = 'd.default_version_id::text';
+  if (!info.versionPins) return fallback;
+  const scopes = [
+    ...(scope.actorId ? [`(sc.scope_type = 'actor' AND sc.scope_id = ${scope.actorId})`] : []),
+    `(sc.scope_type = 'workspace' AND sc.scope_id = ${scope.workspaceId})`,
+    `(sc.scope_type = 'organization' AND sc.scope_id = ${scope.organizationId})`,
+  ];
+  return `COALESCE((
+    SELECT sc.value::text FROM scoped_configuration sc
+    WHERE sc.key = 'connector_version' AND sc.resource_type = 'actor_definition'
+      AND sc.resource_id = d.id AND (${scopes.join(' OR ')})
+    ORDER BY CASE sc.scope_type WHEN 'actor' THEN 0 WHEN 'workspace' THEN 1 ELSE 2 END
+    LIMIT 1), ${fallback})`;
+}
+
+/** The `secret_reference` rows of one holder, with their coordinate and storage, as a JSON array. */
+function referencesExpr(
+  info: AirbyteSchemaInfo,
+  scopeType: 'actor' | 'actor_oauth_parameter',
+  id: string,
+): string {
+  if (!info.secretReferences) return 'NULL::json';
+  // `actor_oauth_parameter` joined the enum later (2.0.0): compared as text it cannot fail on older
+  // databases. `actor` is compared as the enum so the (scope_type, scope_id) index serves it.
+  const scopeCondition =
+    scopeType === 'actor' ? `sr.scope_type = 'actor'` : `sr.scope_type::text = 'actor_oauth_parameter'`;
+  return `(SELECT json_agg(json_build_object(
+      'id', sr.id::text, 'path', sr.hydration_path,
+      'coordinate', scf.external_coordinate, 'storageId', scf.secret_storage_id::text))
+    FROM secret_reference sr JOIN secret_config scf ON scf.id = sr.secret_config_id
+    WHERE ${scopeCondition} AND sr.scope_id = ${id})`;
+}
+
+/** One row per live actor, in id order. */
+export function actorsSql(info: AirbyteSchemaInfo): string {
+  const version = versionIdExpr(info, {
+    actorId: 'a.id',
+    workspaceId: 'a.workspace_id',
+    organizationId: workspaceOrg(info),
+  });
+  return `
+SELECT a.id::text AS id, a.workspace_id::text AS workspace_id, ${workspaceOrg(info)}::text AS organization_id,
+  a.name, a.actor_type::text AS actor_type, a.actor_definition_id::text AS definition_id,
+  a.configuration::text AS config_text, ${version} AS version_id,
+  ${referencesExpr(info, 'actor', 'a.id')} AS refs
+FROM actor a
+JOIN actor_definition d ON d.id = a.actor_definition_id
+LEFT JOIN workspace w ON w.id = a.workspace_id
+WHERE ${LIVE_ACTOR}
+ORDER BY a.id`;
+}
+
+/** One row per OAuth-parameter override (workspace, organization or instance-wide), in id order. */
+export function oauthParametersSql(info: AirbyteSchemaInfo): string {
+  const org = oauthOrg(info);
+  const version = versionIdExpr(info, { actorId: null, workspaceId: 'p.workspace_id', organizationId: org });
+  return `
+SELECT p.id::text AS id, p.workspace_id::text AS workspace_id, ${org}::text AS organization_id,
+  d.name AS definition_name, p.actor_type::text AS actor_type, p.actor_definition_id::text AS definition_id,
+  p.configuration::text AS config_text, ${version} AS version_id,
+  ${referencesExpr(info, 'actor_oauth_parameter', 'p.id')} AS refs
+FROM actor_oauth_parameter p
+JOIN actor_definition d ON d.id = p.actor_definition_id
+LEFT JOIN workspace w ON w.id = p.workspace_id
+WHERE p.configuration IS NOT NULL AND jsonb_typeof(p.configuration) <> 'null'
+ORDER BY p.id`;
+}
+
+/** One row per workspace with webhook configs, in id order. */
+export function webhooksSql(info: AirbyteSchemaInfo): string {
+  return `
+SELECT w.id::text AS id, w.name, ${workspaceOrg(info)}::text AS organization_id,
+  w.webhook_operation_configs::text AS config_text
+FROM workspace w
+WHERE w.webhook_operation_configs IS NOT NULL AND jsonb_typeof(w.webhook_operation_configs) <> 'null'
+ORDER BY w.id`;
+}
+
+/** The distinct version ids live actors and OAuth parameters resolve to (the specs to load). */
+export function usedVersionIdsSql(info: AirbyteSchemaInfo): string {
+  const actorVersion = versionIdExpr(info, {
+    actorId: 'a.id',
+    workspaceId: 'a.workspace_id',
+    organizationId: workspaceOrg(info),
+  });
+  const parts = [
+    `SELECT ${actorVersion} AS version_id FROM actor a
+     JOIN actor_definition d ON d.id = a.actor_definition_id
+     LEFT JOIN workspace w ON w.id = a.workspace_id
+     WHERE ${LIVE_ACTOR}`,
+  ];
+  if (info.oauthParameters) {
+    const org = oauthOrg(info);
+    const oauthVersion = versionIdExpr(info, {
+      actorId: null,
+      workspaceId: 'p.workspace_id',
+      organizationId: org,
+    });
+    parts.push(`SELECT ${oauthVersion} AS version_id FROM actor_oauth_parameter p
+     JOIN actor_definition d ON d.id = p.actor_definition_id
+     LEFT JOIN workspace w ON w.id = p.workspace_id`);
+  }
+  return `SELECT DISTINCT version_id FROM (${parts.join('\nUNION ALL\n')}) v WHERE version_id IS NOT NULL`;
+}
+
+/** The parts of the specs the inventory needs. $1: version ids (uuid[]). */
+export const SPECS_BY_VERSION_SQL = `
+SELECT v.id::text AS id, v.docker_repository, v.docker_image_tag,
+  v.spec -> 'connectionSpecification' AS connection_specification,
+  v.spec -> 'advanced_auth' AS advanced_auth
+FROM actor_definition_version v
+WHERE v.id = ANY ($1::uuid[])`;
+
+/** Counts for progress bars: the rows readInventory will yield. */
+export function countHoldersSql(info: AirbyteSchemaInfo): string {
+  const oauth = info.oauthParameters
+    ? `(SELECT count(*) FROM actor_oauth_parameter p WHERE p.configuration IS NOT NULL AND jsonb_typeof(p.configuration) <> 'null')`
+    : '0';
+  const webhooks = info.webhookConfigs
+    ? `(SELECT count(*) FROM workspace w WHERE w.webhook_operation_configs IS NOT NULL AND jsonb_typeof(w.webhook_operation_configs) <> 'null')`
+    : '0';
+  return `
+SELECT (SELECT count(*) FROM actor a WHERE ${LIVE_ACTOR})::int AS actors,
+  ${oauth}::int AS oauth_parameters, ${webhooks}::int AS webhooks`;
+}
+
+/** Every coordinate in the plaintext `secrets` table (never the payload). */
+export const SECRETS_COORDINATES_SQL = 'SELECT coordinate FROM secrets ORDER BY coordinate';
+
+/** Which of the given coordinates the `secrets` table holds. $1: coordinates (text[]). */
+export const SECRETS_PRESENT_SQL = 'SELECT coordinate FROM secrets WHERE coordinate = ANY ($1::text[])';
+
+/** Every secret_config row with its storage and the references that use it. */
+export const SECRET_CONFIGS_SQL = `
+SELECT c.id::text AS id, c.secret_storage_id::text AS secret_storage_id, s.storage_type::text AS storage_type,
+  s.configured_from_environment, c.descriptor, c.external_coordinate, c.airbyte_managed, c.tombstone,
+  COALESCE((SELECT json_agg(json_build_object(
+      'id', r.id::text, 'scopeType', r.scope_type::text, 'scopeId', r.scope_id::text,
+      'hydrationPath', r.hydration_path) ORDER BY r.id)
+    FROM secret_reference r WHERE r.secret_config_id = c.id), '[]'::json) AS refs
+FROM secret_config c
+LEFT JOIN secret_storage s ON s.id = c.secret_storage_id
+ORDER BY c.id`;

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { delimiter, dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { AuditReport } from '../../src/audit/types.js';
+import { type SeedManifest, seedAirbyteDatabase } from '../../src/sample/seed.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { expectedFindings, findingKeys } from '../sample/expected-findings.js';
+
+// Runs the BUILT CLI (bin/run.js → dist/commands) in a subprocess with the pinned Node on PATH.
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = join(ROOT, 'node_modules', '.bin');
+const BASE_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  PATH: `${BIN}${delimiter}${process.env.PATH ?? ''}`,
+  NO_COLOR: '1',
+};
+for (const k of ['DATABASE_URL', 'DATABASE_USER', 'DATABASE_PASSWORD']) delete BASE_ENV[k];
+const PASSWORD_CANARY = 'canary-ffffeeeeddddcccc';
+
+describe('airbyte-secrets audit (built CLI)', () => {
+  let db: TestDatabase;
+  let manifest: SeedManifest;
+
+  function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'audit', ...args], {
+      cwd: ROOT,
+      env: { ...BASE_ENV, ...env },
+      encoding: 'utf8',
+    });
+    const out = `${r.stdout}${r.stderr}`;
+    for (const c of [...manifest.canaries, PASSWORD_CANARY])
+      assert.ok(!out.includes(c), 'no secret value in the output');
+    return r;
+  }
+
+  before(async () => {
+    // Other helpers' files may not compile yet; what matters is that ours were emitted.
+    const tsc = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+      {
+        cwd: ROOT,
+        env: BASE_ENV,
+        encoding: 'utf8',
+      },
+    );
+    const ours = (tsc.stdout ?? '')
+      .split('\n')
+      .filter((l) =>
+        /^(commands\/audit|src\/(airbyte\/(inventory|queries|connection|schema-detect)|audit\/(index|inventory-findings)|report\/findings-table|config\/database|sample\/))/.test(
+          l,
+        ),
+      );
+    assert.deepEqual(ours, [], 'our files compile');
+    db = await createTestDatabase('cmd_audit');
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      manifest = await seedAirbyteDatabase(pool, { actors: 40, workspaces: 3, seed: 'audit-command' });
+    } finally {
+      await pool.end();
+    }
+  });
+  after(async () => {
+    await db?.drop();
+  });
+
+  test('--json reports every planted problem exactly once, without a value', () => {
+    const r = run(['--database-url', db.url, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as AuditReport;
+    assert.deepEqual(Object.keys(report), ['summary', 'findings']);
+    assert.deepEqual(findingKeys(report.findings), expectedFindings(manifest));
+    assert.equal(report.summary.store, 'database');
+    assert.equal(report.summary.byCategory['plaintext-inline'], manifest.counts.plaintext);
+  });
+
+  test('a table on a terminal; DATABASE_URL and a jdbc URL work too', () => {
+    const url = new URL(db.url);
+    const jdbc = `jdbc:postgresql://${url.hostname}:${url.port || 5432}${url.pathname}`;
+    const r = run([], { DATABASE_URL: jdbc, DATABASE_USER: url.username || 'postgres' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Audit of database: \d+ holders scanned/);
+    assert.match(r.stdout, /CATEGORY\s+COUNT/);
+    assert.match(r.stdout, /plaintext-inline/);
+  });
+
+  test('--fail-on a present category exits 1; an absent one exits 0', () => {
+    const fail = run(['--database-url', db.url, '--fail-on', 'plaintext-inline']);
+    assert.equal(fail.status, 1, fail.stderr);
+    assert.match(fail.stdout, /match --fail-on plaintext-inline: exit code 1/);
+    const json = run(['--database-url', db.url, '--fail-on', 'plaintext-inline', '--json']);
+    assert.equal(json.status, 1);
+    assert.ok(JSON.parse(json.stdout).findings.length > 0);
+    const pass = run(['--database-url', db.url, '--fail-on', 'store-unreachable']);
+    assert.equal(pass.status, 0, pass.stderr);
+  });
+
+  test('an unreachable database exits 2 with one line naming where, never the password', () => {
+    const r = run(['--database-url', 'postgres://airbyte@127.0.0.1:1/db-airbyte'], {
+      DATABASE_PASSWORD: PASSWORD_CANARY,
+    });
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(
+      lines[0]!,
+      /^Error: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/db-airbyte: connection refused/,
+    );
+  });
+
+  test('a malformed URL, a missing URL and a bad --fail-on exit 2 with one line', () => {
+    for (const args of [
+      ['--database-url', `mysql://root:${PASSWORD_CANARY}@db/airbyte`],
+      ['--database-url', 'postgres://h:notaport/d'],
+      [],
+      ['--database-url', db.url, '--fail-on', 'everything'],
+    ]) {
+      const r = run(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0]!, /^Error: /);
+    }
+    const json = run(['--database-url', 'not-a-url', '--json']);
+    assert.equal(json.status, 2);
+    assert.equal(JSON.parse(json.stdout).error.exitCode, 2);
+  });
+});
