@@ -48,6 +48,8 @@ export interface InventoryOptions {
   holders?: readonly HolderKind[];
   /** The detected schema, when the caller already has it. */
   schema?: AirbyteSchemaInfo;
+  /** Only these rows (by holder): a short read of a few rows, e.g. the ones a migration rewrites next. */
+  only?: Partial<Record<HolderKind, readonly string[]>>;
 }
 
 /**
@@ -64,29 +66,37 @@ export async function* readInventory(
   options: InventoryOptions = {},
 ): AsyncGenerator<HolderRow> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const only = options.only;
   const holders = new Set<HolderKind>(
-    options.holders ?? ['actor', 'actor_oauth_parameter', 'workspace_webhook'],
+    only
+      ? (Object.keys(only) as HolderKind[])
+      : (options.holders ?? ['actor', 'actor_oauth_parameter', 'workspace_webhook']),
   );
+  const ids = (holder: HolderKind) => (only ? [only[holder] ?? []] : []);
   const client = await pool.connect();
   let open = false;
   try {
     await client.query(BEGIN_SNAPSHOT_SQL);
     open = true;
     const info = options.schema ?? (await detectAirbyteSchema(client));
-    const specs = await loadSpecs(client, info);
+    const specs = await loadSpecs(client, info, only);
+    const filtered = Boolean(only);
 
     if (holders.has('actor')) {
-      for await (const r of streamRows<ActorRow>(client, actorsSql(info), [], batchSize)) {
+      const sql = actorsSql(info, filtered);
+      for await (const r of streamRows<ActorRow>(client, sql, ids('actor'), batchSize)) {
         yield actorHolder(r, specs);
       }
     }
     if (holders.has('actor_oauth_parameter') && info.oauthParameters) {
-      for await (const r of streamRows<OAuthRow>(client, oauthParametersSql(info), [], batchSize)) {
+      const sql = oauthParametersSql(info, filtered);
+      for await (const r of streamRows<OAuthRow>(client, sql, ids('actor_oauth_parameter'), batchSize)) {
         yield oauthHolder(r, specs);
       }
     }
     if (holders.has('workspace_webhook') && info.webhookConfigs) {
-      for await (const r of streamRows<WebhookRow>(client, webhooksSql(info), [], batchSize)) {
+      const sql = webhooksSql(info, filtered);
+      for await (const r of streamRows<WebhookRow>(client, sql, ids('workspace_webhook'), batchSize)) {
         yield webhookHolder(r);
       }
     }
@@ -329,10 +339,15 @@ interface SpecCache {
 }
 
 /** Loads the specs of the versions in use (a few hundred at most) before the cursors open. */
-async function loadSpecs(client: pg.ClientBase, info: AirbyteSchemaInfo): Promise<SpecCache> {
+async function loadSpecs(
+  client: pg.ClientBase,
+  info: AirbyteSchemaInfo,
+  only?: InventoryOptions['only'],
+): Promise<SpecCache> {
   const rows = new Map<string, SpecRow>();
   if (info.definitionVersions) {
-    const used = await client.query<{ version_id: string }>(usedVersionIdsSql(info));
+    const params = only ? [only.actor ?? [], ...(info.oauthParameters ? [only.actor_oauth_parameter ?? []] : [])] : [];
+    const used = await client.query<{ version_id: string }>(usedVersionIdsSql(info, Boolean(only)), params);
     const ids = used.rows.map((r) => r.version_id.toLowerCase()).filter((id) => UUID.test(id));
     if (ids.length > 0) {
       const specs = await client.query<SpecRow>(SPECS_BY_VERSION_SQL, [ids]);

@@ -76,8 +76,8 @@ function referencesExpr(
     WHERE ${scopeCondition} AND sr.scope_id = ${id})`;
 }
 
-/** One row per live actor, in id order. */
-export function actorsSql(info: AirbyteSchemaInfo): string {
+/** One row per live actor, in id order; `filtered`: only the ids in $1 (uuid[]). */
+export function actorsSql(info: AirbyteSchemaInfo, filtered = false): string {
   const version = versionIdExpr(info, {
     actorId: 'a.id',
     workspaceId: 'a.workspace_id',
@@ -91,12 +91,12 @@ SELECT a.id::text AS id, a.workspace_id::text AS workspace_id, ${workspaceOrg(in
 FROM actor a
 JOIN actor_definition d ON d.id = a.actor_definition_id
 LEFT JOIN workspace w ON w.id = a.workspace_id
-WHERE ${LIVE_ACTOR}
+WHERE ${LIVE_ACTOR}${filtered ? ' AND a.id = ANY ($1::uuid[])' : ''}
 ORDER BY a.id`;
 }
 
-/** One row per OAuth-parameter override (workspace, organization or instance-wide), in id order. */
-export function oauthParametersSql(info: AirbyteSchemaInfo): string {
+/** One row per OAuth-parameter override (workspace, organization or instance-wide), in id order; `filtered`: ids in $1. */
+export function oauthParametersSql(info: AirbyteSchemaInfo, filtered = false): string {
   const org = oauthOrg(info);
   const version = versionIdExpr(info, { actorId: null, workspaceId: 'p.workspace_id', organizationId: org });
   return `
@@ -107,22 +107,25 @@ SELECT p.id::text AS id, p.workspace_id::text AS workspace_id, ${org}::text AS o
 FROM actor_oauth_parameter p
 JOIN actor_definition d ON d.id = p.actor_definition_id
 LEFT JOIN workspace w ON w.id = p.workspace_id
-WHERE p.configuration IS NOT NULL AND jsonb_typeof(p.configuration) <> 'null'
+WHERE p.configuration IS NOT NULL AND jsonb_typeof(p.configuration) <> 'null'${filtered ? ' AND p.id = ANY ($1::uuid[])' : ''}
 ORDER BY p.id`;
 }
 
-/** One row per workspace with webhook configs, in id order. */
-export function webhooksSql(info: AirbyteSchemaInfo): string {
+/** One row per workspace with webhook configs, in id order; `filtered`: ids in $1. */
+export function webhooksSql(info: AirbyteSchemaInfo, filtered = false): string {
   return `
 SELECT w.id::text AS id, w.name, ${workspaceOrg(info)}::text AS organization_id,
   w.webhook_operation_configs::text AS config_text
 FROM workspace w
-WHERE w.webhook_operation_configs IS NOT NULL AND jsonb_typeof(w.webhook_operation_configs) <> 'null'
+WHERE w.webhook_operation_configs IS NOT NULL AND jsonb_typeof(w.webhook_operation_configs) <> 'null'${filtered ? ' AND w.id = ANY ($1::uuid[])' : ''}
 ORDER BY w.id`;
 }
 
-/** The distinct version ids live actors and OAuth parameters resolve to (the specs to load). */
-export function usedVersionIdsSql(info: AirbyteSchemaInfo): string {
+/**
+ * The distinct version ids live actors and OAuth parameters resolve to (the specs to load);
+ * `filtered`: only actors with ids in $1 and OAuth parameters with ids in $2 (uuid[]).
+ */
+export function usedVersionIdsSql(info: AirbyteSchemaInfo, filtered = false): string {
   const actorVersion = versionIdExpr(info, {
     actorId: 'a.id',
     workspaceId: 'a.workspace_id',
@@ -132,7 +135,7 @@ export function usedVersionIdsSql(info: AirbyteSchemaInfo): string {
     `SELECT ${actorVersion} AS version_id FROM actor a
      JOIN actor_definition d ON d.id = a.actor_definition_id
      LEFT JOIN workspace w ON w.id = a.workspace_id
-     WHERE ${LIVE_ACTOR}`,
+     WHERE ${LIVE_ACTOR}${filtered ? ' AND a.id = ANY ($1::uuid[])' : ''}`,
   ];
   if (info.oauthParameters) {
     const org = oauthOrg(info);
@@ -143,7 +146,7 @@ export function usedVersionIdsSql(info: AirbyteSchemaInfo): string {
     });
     parts.push(`SELECT ${oauthVersion} AS version_id FROM actor_oauth_parameter p
      JOIN actor_definition d ON d.id = p.actor_definition_id
-     LEFT JOIN workspace w ON w.id = p.workspace_id`);
+     LEFT JOIN workspace w ON w.id = p.workspace_id${filtered ? '\n     WHERE p.id = ANY ($2::uuid[])' : ''}`);
   }
   return `SELECT DISTINCT version_id FROM (${parts.join('\nUNION ALL\n')}) v WHERE version_id IS NOT NULL`;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { readInventory, readSecretConfigs } from '../airbyte/inventory.js';
 import type { HolderRow } from '../airbyte/types.js';
-import { Journal } from '../journal/index.js';
+import { type ItemAction, Journal } from '../journal/index.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import { estimateDuration } from './estimate.js';
@@ -40,7 +40,7 @@ export interface MigrationOptions {
 }
 
 /** Coordinates referenced outside configurations: secret_config rows of storages Airbyte resolves from its env. */
-async function referencedConfigCoordinates(pool: pg.Pool): Promise<Array<{ coordinate: string; workspaceId: null }>> {
+export async function referencedConfigCoordinates(pool: pg.Pool): Promise<Array<{ coordinate: string; workspaceId: null }>> {
   const out: Array<{ coordinate: string; workspaceId: null }> = [];
   for await (const c of readSecretConfigs(pool)) {
     const envStorage = c.secretStorageId === DEFAULT_STORAGE_ID || c.configuredFromEnvironment === true;
@@ -94,7 +94,13 @@ export interface MigrationResult {
   /** Items by final state. */
   states: Record<string, number>;
   /** Items that failed or need a human, with why (no values). */
-  problems: Array<Pick<PlanItem, 'key' | 'action' | 'coordinate' | 'path' | 'rowId' | 'name'> & { state: string; reason: string | null }>;
+  problems: Array<
+    Pick<PlanItem, 'key' | 'coordinate' | 'path' | 'rowId' | 'name'> & {
+      action: ItemAction;
+      state: string;
+      reason: string | null;
+    }
+  >;
   verification: VerifyResult;
   ok: boolean;
 }
@@ -107,8 +113,8 @@ export interface MigrationResult {
 export async function runMigration(options: MigrationOptions): Promise<MigrationResult> {
   const journal = new Journal(options.pool, options.journalSchema);
   await journal.ensure();
-  const lock = await options.pool.connect();
   const lockKey = `airbyte-secrets:${options.source.description}->${options.target.description}`;
+  const lock = await options.pool.connect();
   try {
     const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lockKey]);
     if (!got.rows[0]?.ok) {
@@ -177,7 +183,7 @@ async function migrateLocked(options: MigrationOptions, journal: Journal): Promi
     target: options.target,
     writeSource: writeSourceOf(options),
     concurrency,
-    inventory: inventoryOf(options),
+    readRows: (only) => readInventory(options.pool, { only }),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
   try {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import {
   deleteCreatedReferences,
   lockHolderRow,
+  restoreRepointedReferences,
   updateHolderJson,
 } from '../airbyte/rewrite-queries.js';
 import type { HolderKind } from '../airbyte/types.js';
@@ -10,7 +11,7 @@ import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import type { SecretValue } from '../util/secret-value.js';
-import type { ProgressEvent } from './execute.js';
+import { type ProgressEvent, writeVerified } from './execute.js';
 import { expectedAfterRewrite, markersOf, restoreOriginal } from './pre-image.js';
 
 export interface RollbackOptions {
@@ -32,6 +33,8 @@ export interface RollbackResult {
   refused: Array<{ holder: string; rowId: string; reason: string }>;
   alreadyRolledBack: number;
   deleted: Array<{ store: string; coordinate: string; outcome: string }>;
+  /** Re-keying runs: old names written back from their new coordinate because they were gone (deleted with --delete-old). */
+  recreated?: Array<{ coordinate: string; outcome: string }>;
   ok: boolean;
 }
 
@@ -60,10 +63,21 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
       continue;
     }
     const values = new Map<string, SecretValue>();
+    let gone: string | undefined;
     for (const { marker } of markersOf(image.pre_image)) {
+      if ('restoreNode' in marker) {
+        // A re-keyed reference goes back to its old name only if that name still resolves.
+        const back = await ensureOldName(options.target, marker.from, marker.to, result);
+        if (!back) gone ??= marker.from;
+        continue;
+      }
       if (!('restore' in marker)) continue;
       const value = (await readQuietly(options.target, marker.restore)) ?? (await readQuietly(options.source, marker.restore));
       if (value) values.set(marker.restore, value);
+    }
+    if (gone) {
+      result.refused.push({ holder: image.holder, rowId: image.row_id, reason: `the old name ${gone} no longer resolves and could not be written back` });
+      continue;
     }
     const client = await options.pool.connect();
     try {
@@ -89,6 +103,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
         continue;
       }
       await updateHolderJson(client, holder, image.row_id, restoreOriginal(image.pre_image, currentJson, values));
+      await restoreRepointedReferences(client, image.created_refs);
       await deleteCreatedReferences(client, image.created_refs);
       await journal.markRolledBack(run.id, holder, image.row_id, client);
       await client.query('COMMIT');
@@ -113,9 +128,28 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   return result;
 }
 
-async function readQuietly(store: SecretStore, coordinate: string): Promise<SecretValue | undefined> {
+/**
+ * Whether `from` resolves in the store as Airbyte reads it; if not (deleted by a re-key run's
+ * --delete-old), writes the value of `to` back under it. False when neither works.
+ */
+async function ensureOldName(store: SecretStore, from: string, to: string, result: RollbackResult): Promise<boolean> {
+  if (await readQuietly(store, from, true)) return true;
+  const value = await readQuietly(store, to);
+  if (!value) return false;
   try {
-    const v = await store.read(coordinate);
+    const outcome = await writeVerified(store, from, value);
+    (result.recreated ??= []).push({ coordinate: from, outcome });
+    return true;
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    (result.recreated ??= []).push({ coordinate: from, outcome: 'failed' });
+    return false;
+  }
+}
+
+async function readQuietly(store: SecretStore, coordinate: string, asAirbyte = false): Promise<SecretValue | undefined> {
+  try {
+    const v = await store.read(coordinate, { asAirbyte });
     return v && !v.isBlank ? v : undefined;
   } catch (err) {
     if (err instanceof StoreError) return undefined;

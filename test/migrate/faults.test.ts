@@ -41,9 +41,18 @@ describe('a connector edited during the run', () => {
       const real = await target.open();
       let raced = false;
       // The store is real; this wrapper only lets the test act between the write and the rewrite.
-      const racing: SecretStore = Object.assign(Object.create(real) as SecretStore, {
-        write: async (...args: Parameters<SecretStore['write']>) => {
-          const outcome = await real.write(...args);
+      const racing: SecretStore = {
+        kind: real.kind,
+        description: real.description,
+        capabilities: real.capabilities,
+        nameOf: (c) => real.nameOf(c),
+        read: (c, o) => real.read(c, o),
+        delete: (c, o) => real.delete(c, o),
+        list: () => real.list(),
+        describe: (c) => real.describe(c),
+        close: () => real.close(),
+        write: async (coordinate, value) => {
+          const outcome = await real.write(coordinate, value);
           if (!raced) {
             raced = true;
             await db.pool.query(
@@ -53,7 +62,7 @@ describe('a connector edited during the run', () => {
           }
           return outcome;
         },
-      });
+      };
       const result = await runMigration({ pool: db.pool, source: await source.open(), target: racing, concurrency: 1 });
       const row = await db.pool.query('SELECT configuration FROM actor WHERE id = $1', [victim.rowId]);
       assert.equal(getAt(row.rows[0].configuration, victim.path), edited, "the operator's edit is kept");
