@@ -1,10 +1,12 @@
+-- Statements are idempotent: a process killed between running a file and recording it in
+-- schemaversion runs the file again on the next start, harmlessly.
 -- The migration journal: one row per run, one per item, and the pre-image of every row a run
 -- rewrote. Identities and states only: no secret value is ever stored here. Pre-images hold
 -- configurations in which every plaintext secret is replaced by a marker naming the coordinate
 -- its value was copied to (or saying the value stays in the row).
 -- Unqualified names: the runner sets search_path to the tool's schema.
 
-CREATE TABLE migration_run (
+CREATE TABLE IF NOT EXISTS migration_run (
   id             uuid PRIMARY KEY,
   kind           text NOT NULL,             -- migrate | rekey
   state          text NOT NULL,             -- running | completed | failed | rolled-back
@@ -18,9 +20,9 @@ CREATE TABLE migration_run (
   options        jsonb NOT NULL DEFAULT '{}'::jsonb,
   counts         jsonb NOT NULL DEFAULT '{}'::jsonb
 );
-CREATE INDEX migration_run_started_at_idx ON migration_run (started_at DESC);
+CREATE INDEX IF NOT EXISTS migration_run_started_at_idx ON migration_run (started_at DESC);
 
-CREATE TABLE migration_item (
+CREATE TABLE IF NOT EXISTS migration_item (
   run_id         uuid NOT NULL REFERENCES migration_run (id) ON DELETE CASCADE,
   item_key       text NOT NULL,             -- copy: the coordinate; extract: holder/row/path
   action         text NOT NULL,             -- copy | extract | skip | conflict
@@ -38,9 +40,9 @@ CREATE TABLE migration_item (
   updated_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (run_id, item_key)
 );
-CREATE INDEX migration_item_state_idx ON migration_item (run_id, state);
+CREATE INDEX IF NOT EXISTS migration_item_state_idx ON migration_item (run_id, state);
 
-CREATE TABLE migration_pre_image (
+CREATE TABLE IF NOT EXISTS migration_pre_image (
   run_id         uuid NOT NULL REFERENCES migration_run (id) ON DELETE CASCADE,
   holder         text NOT NULL,
   row_id         text NOT NULL,

@@ -3,7 +3,7 @@
 -- coordinate it names): no secret value, no actor name, no configuration is stored here.
 -- Unqualified names: the runner sets search_path to the tool's schema.
 
-CREATE TABLE audit_run (
+CREATE TABLE IF NOT EXISTS audit_run (
   id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   started_at      timestamptz NOT NULL,
   finished_at     timestamptz NOT NULL,
@@ -13,11 +13,11 @@ CREATE TABLE audit_run (
   counts          jsonb NOT NULL DEFAULT '{}'::jsonb,  -- {"total": n, "byCategory": {...}, "bySeverity": {...}}
   options         jsonb NOT NULL DEFAULT '{}'::jsonb   -- the flags of the run (formats, fail-on, ...)
 );
-CREATE INDEX audit_run_started_at_idx ON audit_run (started_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS audit_run_started_at_idx ON audit_run (started_at DESC, id DESC);
 
 -- Categories and severities are plain text, not enums or CHECKs: a new category in a later
 -- release must not need a migration before it can be recorded.
-CREATE TABLE audit_finding (
+CREATE TABLE IF NOT EXISTS audit_finding (
   run_id       bigint NOT NULL REFERENCES audit_run (id) ON DELETE CASCADE,
   finding_id   text NOT NULL,                -- the finding's stable id (hash of category, place, coordinate)
   category     text NOT NULL,
@@ -29,4 +29,4 @@ CREATE TABLE audit_finding (
   coordinate   text,
   PRIMARY KEY (run_id, finding_id)           -- also serves lookups by run_id
 );
-CREATE INDEX audit_finding_finding_id_idx ON audit_finding (finding_id);
+CREATE INDEX IF NOT EXISTS audit_finding_finding_id_idx ON audit_finding (finding_id);
