@@ -1,34 +1,50 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { EPHEMERAL_BASE_ID } from '../airbyte/coordinates.js';
-import { SECRETS_PRESENT_SQL } from '../airbyte/queries.js';
 import type { AirbyteSchemaInfo } from '../airbyte/schema-detect.js';
-import type { HolderRow, SecretRecord } from '../airbyte/types.js';
+import type { HolderRow } from '../airbyte/types.js';
+import type { ProgressEvent } from '../migrate/execute.js';
+import type { ReferenceIndex } from './reference-index.js';
 import { defaultSeverity } from './severity.js';
+import type { StoreAccess } from './store-access.js';
 import type { Finding, FindingCategory, Severity } from './types.js';
 
 /**
- * The foundation checks over the inventory: what can be said from Airbyte's database alone.
- * Each check looks at a batch of holder rows and returns findings; the audit runs a list of them,
- * so store-backed checks can be added beside these without touching them.
+ * The checks over the inventory that look at one row at a time: what can be said from a row's
+ * configuration alone. Each check looks at a batch of holder rows and returns findings; the audit
+ * runs a list of them (checks.ts), so store-backed checks sit beside these without touching them.
  */
 
 /** What every check may use. */
 export interface AuditContext {
+  /** Airbyte's database. Free for queries only in `finish`: during `check` the snapshot holds a connection. */
   pool: pg.Pool;
   schema: AirbyteSchemaInfo;
   /**
    * References resolve in the plaintext `secrets` table: Airbyte's default store is in use and the
-   * table exists. Off, the two checks that need the table are skipped.
+   * table exists. Values found there are then `plaintext-database-store` findings.
    */
   databaseStore: boolean;
+  /** The store Airbyte resolves references in; absent when the audit does not ask one. */
+  store?: StoreAccess;
+  /** Every reference of the inventory, complete when `finish` runs. */
+  references: ReferenceIndex;
+  /** The audit's clock (ages of ephemeral secrets). */
+  now: Date;
+  /** Progress of store lookups. */
+  onStoreProgress?: (e: ProgressEvent) => void;
 }
 
+/**
+ * A check over the inventory. `check` sees each batch while the inventory's read-only snapshot is
+ * open and must not query the database (against a server with one session, such as the embedded
+ * PGlite, that would wait forever); whatever needs the database or a store goes in `finish`,
+ * which runs after the snapshot is closed, from what `check` or `ctx.references` collected.
+ */
 export interface InventoryCheck {
   name: string;
   /** Findings for one batch of rows (at most the audit's batch size). */
   check(rows: readonly HolderRow[], ctx: AuditContext): Finding[] | Promise<Finding[]>;
-  /** Findings that need every row first (cross-row checks). */
+  /** Findings that need every row first (cross-row checks, store lookups). */
   finish?(ctx: AuditContext): Finding[] | Promise<Finding[]>;
 }
 
@@ -46,9 +62,12 @@ export function findingId(
     .slice(0, 32);
 }
 
+/** The parts of a row a finding names. */
+export type FindingRow = Pick<HolderRow, 'holder' | 'rowId' | 'workspaceId' | 'name' | 'actorType'>;
+
 /** A finding about one row (and maybe one path in it). Never carries a value. */
 export function rowFinding(
-  row: HolderRow,
+  row: FindingRow | HolderRow,
   category: FindingCategory,
   message: string,
   at: { path?: string | null; coordinate?: string | null; severity?: Severity } = {},
@@ -70,7 +89,31 @@ export function rowFinding(
   };
 }
 
-const WHAT: Record<HolderRow['holder'], string> = {
+/**
+ * A finding about the store rather than a row (an orphaned name, an unreachable store). `holder`
+ * is `store`; the workspace is the one a coordinate was made for, when it says.
+ */
+export function storeFinding(
+  category: FindingCategory,
+  message: string,
+  at: { coordinate?: string | null; workspaceId?: string | null; severity?: Severity } = {},
+): Finding {
+  const coordinate = at.coordinate ?? null;
+  return {
+    id: findingId(category, 'store', null, null, coordinate),
+    category,
+    severity: at.severity ?? defaultSeverity(category),
+    holder: 'store',
+    workspaceId: at.workspaceId ?? null,
+    actorId: null,
+    actorName: null,
+    path: null,
+    coordinate,
+    message,
+  };
+}
+
+export const WHAT: Readonly<Record<HolderRow['holder'], string>> = {
   actor: 'connector configuration',
   actor_oauth_parameter: 'OAuth parameters',
   workspace_webhook: 'webhook configuration',
@@ -150,62 +193,3 @@ export const missingSpecCheck: InventoryCheck = {
       );
   },
 };
-
-/** A reference that hydration resolves in Airbyte's env-configured store (no storage, or the default one). */
-function resolvesInDefaultStore(r: SecretRecord): boolean {
-  const k = r.node.kind;
-  if (k !== 'managed-ref' && k !== 'external-ref' && k !== 'reference-id') return false;
-  return r.node.storageId === undefined || r.node.storageId === EPHEMERAL_BASE_ID;
-}
-
-/**
- * With the database store in use: every reference whose coordinate is in `secrets` sits there in
- * plaintext (plaintext-database-store, medium), every one that is not cannot be hydrated
- * (dangling-reference, high). A reference id with neither `_secret` nor a secret_reference row is
- * dangling too. One query per batch.
- */
-export const databaseStoreCheck: InventoryCheck = {
-  name: 'database-store',
-  async check(rows, ctx) {
-    if (!ctx.databaseStore) return [];
-    const refs = rows.flatMap((row) => row.records.filter(resolvesInDefaultStore).map((r) => ({ row, r })));
-    const coordinates = [...new Set(refs.map(({ r }) => r.node.coordinate).filter((c): c is string => !!c))];
-    const present = new Set<string>();
-    if (coordinates.length > 0) {
-      const { rows: found } = await ctx.pool.query<{ coordinate: string }>(SECRETS_PRESENT_SQL, [
-        coordinates,
-      ]);
-      for (const f of found) present.add(f.coordinate);
-    }
-    return refs.map(({ row, r }) => {
-      const coordinate = r.node.coordinate ?? null;
-      if (coordinate === null) {
-        return rowFinding(
-          row,
-          'dangling-reference',
-          `Reference id ${r.node.referenceId ?? '?'} has no _secret and no secret_reference row: it cannot be hydrated.`,
-          { path: r.path },
-        );
-      }
-      return present.has(coordinate)
-        ? rowFinding(
-            row,
-            'plaintext-database-store',
-            "The secret's value sits in the plaintext `secrets` table.",
-            {
-              path: r.path,
-              coordinate,
-            },
-          )
-        : rowFinding(row, 'dangling-reference', 'The referenced coordinate is not in the `secrets` table.', {
-            path: r.path,
-            coordinate,
-          });
-    });
-  },
-};
-
-/** The checks `audit` runs when nothing else is asked for. */
-export function foundationChecks(): InventoryCheck[] {
-  return [plaintextInlineCheck, databaseStoreCheck, maskedValueCheck, missingSpecCheck];
-}

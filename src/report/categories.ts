@@ -96,13 +96,12 @@ export const CATEGORY_TEXT: Readonly<Record<FindingCategory, CategoryText>> = {
   'coordinate-as-value': {
     name: 'CoordinateAsValue',
     title: 'Coordinate stored as value',
-    summary: 'A secret field holds a coordinate string as a plain value instead of a `_secret` reference.',
+    summary: "The store holds the secret's own coordinate as its value instead of a credential.",
     detail:
-      'Airbyte passes the coordinate text to the connector as the credential, so the connector fails to ' +
-      'authenticate.',
-    fix:
-      'Replace the value with `{"_secret": "<coordinate>"}` (or re-enter the credential in the UI); ' +
-      '`airbyte-secrets migrate` can rewrite it.',
+      "Airbyte's NO_OP store answers every read with the coordinate itself; a copy made while it was in " +
+      'use left that text in the store, and Airbyte hands it to the connector as the credential, so the ' +
+      'connector fails to authenticate.',
+    fix: 'Re-enter the credential for this connector so that Airbyte writes the real value to the store.',
   },
   'suspicious-plaintext': {
     name: 'SuspiciousPlaintext',

@@ -1,13 +1,50 @@
-import type { AuditReport } from '../audit/types.js';
+import type { ComparedAuditReport } from '../audit/comparison.js';
+import type { AuditRun } from '../audit/history.js';
+import { SEVERITIES } from '../audit/types.js';
+import type { WrittenReport } from './index.js';
 import { renderTable } from './table.js';
+import { alignColumns, cleanText } from './text.js';
 
 /**
  * The `audit` command's terminal output: the shared table (summary, counts by category, one line
- * per finding, no values) and, when `--fail-on` matched, a closing line saying so.
+ * per finding, no values; statuses with `--compare`), the report files written, and what decides
+ * the exit code: an unreachable store (2) or findings matching `--fail-on` (1).
  */
-export function renderFindingsTable(report: AuditReport, failing?: { count: number; rule: string }): string {
-  const table = renderTable(report);
-  if (!failing || failing.count === 0) return table;
-  const s = failing.count === 1 ? '' : 's';
-  return `${table}\n${failing.count} finding${s} match --fail-on ${failing.rule}: exit code 1\n`;
+export function renderFindingsTable(
+  report: ComparedAuditReport,
+  failing?: { count: number; rule: string },
+  extra: { written?: readonly WrittenReport[]; unreachable?: boolean } = {},
+): string {
+  const out = [renderTable(report).trimEnd()];
+  const files = (extra.written ?? []).filter((w) => w.path !== null);
+  if (files.length > 0) out.push('', ...files.map((w) => `Wrote the ${w.format} report to ${w.path}`));
+  if (extra.unreachable) {
+    out.push('', 'The store could not be reached (see store-unreachable): exit code 2');
+  } else if (failing && failing.count > 0) {
+    const s = failing.count === 1 ? '' : 's';
+    out.push('', `${failing.count} finding${s} match --fail-on ${failing.rule}: exit code 1`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** `audit history`: one line per recorded run, newest first, with its counts by severity. */
+export function renderAuditRuns(runs: readonly AuditRun[], schema: string): string {
+  if (runs.length === 0) return `No audit run recorded in schema ${schema}.\n`;
+  const rows = runs.map((r) => [
+    String(r.id),
+    r.startedAt,
+    String(r.holdersScanned),
+    String(r.counts.total),
+    ...SEVERITIES.map((s) => String(r.counts.bySeverity[s] ?? 0)),
+    cleanText(r.store),
+  ]);
+  const header = [
+    'RUN',
+    'STARTED',
+    'HOLDERS',
+    'FINDINGS',
+    ...SEVERITIES.map((s) => s.toUpperCase()),
+    'STORE',
+  ];
+  return `${alignColumns([header, ...rows]).join('\n')}\n`;
 }

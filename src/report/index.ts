@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { AuditReport } from '../audit/types.js';
+import type { ComparedAuditReport } from '../audit/comparison.js';
 import { UsageError } from '../util/errors.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -12,7 +12,7 @@ import { renderTable } from './table.js';
 export const REPORT_FORMATS = ['table', 'json', 'sarif', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-const RENDERERS: Readonly<Record<ReportFormat, (report: AuditReport) => string>> = {
+const RENDERERS: Readonly<Record<ReportFormat, (report: ComparedAuditReport) => string>> = {
   table: renderTable,
   json: renderJson,
   sarif: renderSarif,
@@ -35,7 +35,7 @@ const KNOWN_EXTENSIONS = ['.sarif.json', '.sarif', '.json', '.markdown', '.md', 
 /** File name used when `--output` names a directory. */
 export const DEFAULT_REPORT_BASENAME = 'audit';
 
-export function renderReport(report: AuditReport, format: ReportFormat): string {
+export function renderReport(report: ComparedAuditReport, format: ReportFormat): string {
   return RENDERERS[format](report);
 }
 
@@ -108,7 +108,7 @@ export interface WrittenReport {
  * report; missing directories are created.
  */
 export async function writeReports(
-  report: AuditReport,
+  report: ComparedAuditReport,
   options: WriteReportsOptions,
 ): Promise<WrittenReport[]> {
   const formats = [...new Set(options.formats)];

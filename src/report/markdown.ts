@@ -1,5 +1,7 @@
-import { type AuditReport, type Finding, SEVERITIES } from '../audit/types.js';
+import type { ComparedAuditReport, ComparedFinding, ReportComparison } from '../audit/comparison.js';
+import { SEVERITIES } from '../audit/types.js';
 import { categoryText } from './categories.js';
+import { comparisonSentence, resolvedPlace, sortResolved } from './comparison-text.js';
 import {
   describeHolder,
   groupByCategory,
@@ -45,8 +47,8 @@ function table(header: string[], rows: Array<Array<string | number>>, rightFrom 
  * The audit as GitHub-flavoured Markdown: summary, a category × severity table, counts by
  * workspace, then every finding grouped by category with how to fix it.
  */
-export function renderMarkdown(report: AuditReport): string {
-  const { summary, findings } = report;
+export function renderMarkdown(report: ComparedAuditReport): string {
+  const { summary, findings, comparison } = report;
   const all = tallyAll(findings);
   const out: string[] = ['# Airbyte secrets audit', ''];
 
@@ -63,11 +65,12 @@ export function renderMarkdown(report: AuditReport): string {
             .join(', ')})`
         : ''
     }`,
+    ...(comparison ? [`- **Compared:** ${escapeMarkdown(comparisonSentence(comparison))}`] : []),
     '',
   );
 
   if (findings.length === 0) {
-    out.push('No findings.', '');
+    out.push('No findings.', '', ...resolvedSection(comparison));
     return out.join('\n');
   }
 
@@ -108,15 +111,42 @@ export function renderMarkdown(report: AuditReport): string {
     const text = categoryText(category);
     out.push(`### ${text.title} (${code(category)}): ${list.length}`, '');
     out.push(`${text.summary} ${text.detail}`, '', `**Fix:** ${text.fix}`, '');
+    const status = comparison ? ['Status'] : [];
     out.push(
-      ...table(['Severity', 'Workspace', 'Where', 'Path', 'Coordinate', 'Finding'], list.map(findingRow)),
+      ...table(
+        [...status, 'Severity', 'Workspace', 'Where', 'Path', 'Coordinate', 'Finding'],
+        list.map((f) => [...(comparison ? [f.status ?? '–'] : []), ...findingRow(f)]),
+      ),
       '',
     );
   }
+  out.push(...resolvedSection(comparison));
   return out.join('\n');
 }
 
-function findingRow(f: Finding): string[] {
+/** The findings of the previous run that are gone (with `--compare`). */
+function resolvedSection(comparison: ReportComparison | undefined): string[] {
+  if (!comparison || comparison.resolved.length === 0) return [];
+  return [
+    `## Resolved since the previous run: ${comparison.resolved.length}`,
+    '',
+    ...table(
+      ['Status', 'Severity', 'Category', 'Workspace', 'Where', 'Path', 'Coordinate'],
+      sortResolved(comparison.resolved).map((r) => [
+        'resolved',
+        r.severity,
+        code(r.category),
+        r.workspaceId === null ? '–' : code(r.workspaceId),
+        escapeMarkdown(resolvedPlace(r)),
+        code(r.path),
+        code(r.coordinate),
+      ]),
+    ),
+    '',
+  ];
+}
+
+function findingRow(f: ComparedFinding): string[] {
   return [
     f.severity,
     f.workspaceId === null ? '–' : code(f.workspaceId),

@@ -1,7 +1,9 @@
 import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
+import type { ComparedAuditReport, ComparedFinding, ResolvedFinding } from '../audit/comparison.js';
 import { DEFAULT_SEVERITY } from '../audit/severity.js';
-import { type AuditReport, FINDING_CATEGORIES, type Finding, type Severity } from '../audit/types.js';
+import { FINDING_CATEGORIES, type Finding, type Severity } from '../audit/types.js';
 import { categoryText } from './categories.js';
+import { resolvedPlace, sortResolved } from './comparison-text.js';
 import { sortFindings } from './tally.js';
 import { TOOL_NAME, toolVersion } from './tool-info.js';
 
@@ -35,9 +37,11 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
  * The audit as a SARIF 2.1.0 log: one run, one rule per finding category (all of them, so rule
  * indexes never shift), one result per finding. Findings are not in source files, so each result
  * names its place twice: a logical location (workspace, holder, row, JSON path) and an
- * `airbyte://` artifact URI for viewers that only show physical locations.
+ * `airbyte://` artifact URI for viewers that only show physical locations. A compared report
+ * sets each result's `baselineState` (`new` or `unchanged`) and adds the resolved findings as
+ * results with `baselineState: absent`.
  */
-export function toSarif(report: AuditReport): Log {
+export function toSarif(report: ComparedAuditReport): Log {
   const rules = FINDING_CATEGORIES.map(ruleFor);
   const { summary } = report;
   return {
@@ -61,18 +65,22 @@ export function toSarif(report: AuditReport): Log {
             endTimeUtc: summary.finishedAt,
           },
         ],
-        results: sortFindings(report.findings).map(resultFor),
+        results: [
+          ...sortFindings(report.findings).map(resultFor),
+          ...sortResolved(report.comparison?.resolved ?? []).map(absentResultFor),
+        ],
         properties: {
           store: summary.store,
           holdersScanned: summary.holdersScanned,
           secretsFound: summary.secretsFound,
+          ...(report.comparison ? { comparison: comparisonProperties(report.comparison) } : {}),
         },
       },
     ],
   };
 }
 
-export function renderSarif(report: AuditReport): string {
+export function renderSarif(report: ComparedAuditReport): string {
   return `${JSON.stringify(toSarif(report), null, 2)}\n`;
 }
 
@@ -94,7 +102,7 @@ function ruleFor(category: (typeof FINDING_CATEGORIES)[number]): ReportingDescri
   };
 }
 
-function resultFor(f: Finding): Result {
+function resultFor(f: ComparedFinding): Result {
   return {
     ruleId: f.category,
     ruleIndex: FINDING_CATEGORIES.indexOf(f.category),
@@ -102,6 +110,7 @@ function resultFor(f: Finding): Result {
     message: { text: f.message },
     locations: [locationFor(f)],
     partialFingerprints: { [FINGERPRINT_KEY]: f.id },
+    ...(f.status ? { baselineState: f.status === 'new' ? 'new' : 'unchanged' } : {}),
     properties: {
       findingId: f.id,
       severity: f.severity,
@@ -113,6 +122,41 @@ function resultFor(f: Finding): Result {
       path: f.path,
       coordinate: f.coordinate,
     },
+  };
+}
+
+/** A finding of the previous run that is gone: `baselineState: absent`, located where it was. */
+function absentResultFor(r: ResolvedFinding): Result {
+  const at: Finding = { ...r, id: r.findingId, actorName: null, message: '' };
+  const index = FINDING_CATEGORIES.indexOf(r.category);
+  const where = r.path ? `${resolvedPlace(r)} at ${r.path}` : resolvedPlace(r);
+  return {
+    ruleId: r.category,
+    ...(index >= 0 ? { ruleIndex: index } : {}),
+    level: LEVEL[r.severity] ?? 'note',
+    message: { text: `Resolved since the previous run: ${r.category} in ${where}.` },
+    locations: [locationFor(at)],
+    partialFingerprints: { [FINGERPRINT_KEY]: r.findingId },
+    baselineState: 'absent',
+    properties: {
+      findingId: r.findingId,
+      severity: r.severity,
+      holder: r.holder,
+      workspaceId: r.workspaceId,
+      actorId: r.actorId,
+      path: r.path,
+      coordinate: r.coordinate,
+    },
+  };
+}
+
+function comparisonProperties(c: NonNullable<ComparedAuditReport['comparison']>) {
+  return {
+    previousRunId: c.previousRun?.id ?? null,
+    previousRunStartedAt: c.previousRun?.startedAt ?? null,
+    new: c.counts.new,
+    open: c.counts.open,
+    resolved: c.counts.resolved,
   };
 }
 

@@ -37,7 +37,7 @@ function add(t: Tally, severity: Severity): void {
 const categoryOrder = (c: FindingCategory) => FINDING_CATEGORIES.indexOf(c);
 
 /** Worst first, then by category, workspace, actor and path, so every format lists findings alike. */
-export function sortFindings(findings: readonly Finding[]): Finding[] {
+export function sortFindings<F extends Finding>(findings: readonly F[]): F[] {
   const key = (f: Finding) =>
     [f.workspaceId ?? '', f.actorName ?? '', f.actorId ?? '', f.path ?? ''].join('\u0000');
   return [...findings].sort(
@@ -81,8 +81,8 @@ export function tallyAll(findings: readonly Finding[]): Tally {
 }
 
 /** Findings grouped by category (canonical order), each group sorted. */
-export function groupByCategory(findings: readonly Finding[]): Array<[FindingCategory, Finding[]]> {
-  const groups = new Map<FindingCategory, Finding[]>();
+export function groupByCategory<F extends Finding>(findings: readonly F[]): Array<[FindingCategory, F[]]> {
+  const groups = new Map<FindingCategory, F[]>();
   for (const f of sortFindings(findings)) {
     const list = groups.get(f.category);
     if (list) list.push(f);

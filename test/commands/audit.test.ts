@@ -59,6 +59,11 @@ describe('airbyte-secrets audit (built CLI)', () => {
     const pool = new pg.Pool({ connectionString: db.url });
     try {
       manifest = await seedAirbyteDatabase(pool, { actors: 40, workspaces: 3, seed: 'audit-command' });
+      // The sample Postgres spec leaves its SSL certificates unmarked, and Airbyte masks those names:
+      // genuine suspicious-plaintext findings, but not planted ones. test/audit covers that category.
+      await pool.query(
+        "UPDATE actor SET configuration = configuration #- '{ssl_mode,ca_certificate}' #- '{ssl_mode,client_certificate}' WHERE jsonb_typeof(configuration) = 'object'",
+      );
     } finally {
       await pool.end();
     }
@@ -72,7 +77,16 @@ describe('airbyte-secrets audit (built CLI)', () => {
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout) as AuditReport;
     assert.deepEqual(Object.keys(report), ['summary', 'findings']);
-    assert.deepEqual(findingKeys(report.findings), expectedFindings(manifest));
+    // The secrets of the deleted actors are still in the `secrets` table: orphaned.
+    const orphans = manifest.orphanCoordinates.map(() => 'orphaned-secret|store||null');
+    assert.deepEqual(findingKeys(report.findings), [...expectedFindings(manifest), ...orphans].sort());
+    assert.deepEqual(
+      report.findings
+        .filter((f) => f.category === 'orphaned-secret')
+        .map((f) => f.coordinate)
+        .sort(),
+      [...manifest.orphanCoordinates].sort(),
+    );
     assert.equal(report.summary.store, 'database');
     assert.equal(report.summary.byCategory['plaintext-inline'], manifest.counts.plaintext);
   });
@@ -98,6 +112,14 @@ describe('airbyte-secrets audit (built CLI)', () => {
     assert.equal(pass.status, 0, pass.stderr);
   });
 
+  test('--format to standard output prints that one report instead of the table', () => {
+    const md = run(['--database-url', db.url, '--format', 'markdown', '--no-history']);
+    assert.equal(md.status, 0, md.stderr);
+    assert.match(md.stdout, /^# Airbyte secrets audit\n/);
+    const sarif = run(['--database-url', db.url, '--format', 'sarif', '--no-history']);
+    assert.equal(JSON.parse(sarif.stdout).version, '2.1.0');
+  });
+
   test('an unreachable database exits 2 with one line naming where, never the password', () => {
     const r = run(['--database-url', 'postgres://airbyte@127.0.0.1:1/db-airbyte'], {
       DATABASE_PASSWORD: PASSWORD_CANARY,
@@ -118,6 +140,10 @@ describe('airbyte-secrets audit (built CLI)', () => {
       ['--database-url', 'postgres://h:notaport/d'],
       [],
       ['--database-url', db.url, '--fail-on', 'everything'],
+      ['--database-url', db.url, '--format', 'pdf'],
+      ['--database-url', db.url, '--output', '/tmp/audit-report'],
+      ['--database-url', db.url, '--format', 'sarif,html'],
+      ['--database-url', db.url, '--compare', 'yesterday'],
     ]) {
       const r = run(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
