@@ -86,23 +86,9 @@ export async function createSecretReference(
 }> {
   const scope = HOLDER_COLUMNS[args.holder].referenceScope!;
   const created: Array<{ table: 'secret_config' | 'secret_reference'; id: string }> = [];
-  let configId = (
-    await db.query<{ id: string }>(
-      `SELECT id::text FROM secret_config WHERE secret_storage_id = $1::uuid AND external_coordinate = $2`,
-      [args.storageId, args.coordinate],
-    )
-  ).rows[0]?.id;
-  if (!configId) {
-    const hasManaged = await columnExists(db, 'secret_config', 'airbyte_managed');
-    configId = (
-      await db.query<{ id: string }>(
-        `INSERT INTO secret_config (id, secret_storage_id, descriptor, external_coordinate${hasManaged ? ', airbyte_managed' : ''})
-         VALUES (gen_random_uuid(), $1::uuid, $2, $2${hasManaged ? ', true' : ''}) RETURNING id::text`,
-        [args.storageId, args.coordinate],
-      )
-    ).rows[0]!.id;
-    created.push({ table: 'secret_config', id: configId });
-  }
+  const config = await findOrCreateSecretConfig(db, args.storageId, args.coordinate);
+  const configId = config.id;
+  if (config.created) created.push({ table: 'secret_config', id: configId });
   await db.query(
     `DELETE FROM secret_reference WHERE scope_type::text = $1 AND scope_id = $2::uuid AND coalesce(hydration_path, '') = $3`,
     [scope, args.rowId, args.path],
@@ -116,6 +102,97 @@ export async function createSecretReference(
   ).rows[0]!.id;
   created.push({ table: 'secret_reference', id: referenceId });
   return { referenceId, created };
+}
+
+/** The Airbyte-managed `secret_config` of (storage, coordinate), inserted when there is none. */
+export async function findOrCreateSecretConfig(
+  db: Queryable,
+  storageId: string,
+  coordinate: string,
+): Promise<{ id: string; created: boolean }> {
+  const found = (
+    await db.query<{ id: string }>(
+      `SELECT id::text FROM secret_config WHERE secret_storage_id = $1::uuid AND external_coordinate = $2`,
+      [storageId, coordinate],
+    )
+  ).rows[0]?.id;
+  if (found) return { id: found, created: false };
+  const hasManaged = await columnExists(db, 'secret_config', 'airbyte_managed');
+  const id = (
+    await db.query<{ id: string }>(
+      `INSERT INTO secret_config (id, secret_storage_id, descriptor, external_coordinate${hasManaged ? ', airbyte_managed' : ''})
+       VALUES (gen_random_uuid(), $1::uuid, $2, $2${hasManaged ? ', true' : ''}) RETURNING id::text`,
+      [storageId, coordinate],
+    )
+  ).rows[0]!.id;
+  return { id, created: true };
+}
+
+/**
+ * The secret_reference behind a node: by its id when the node carries one, else the one at
+ * (scope, row, path). Undefined when the holder has no reference there (or the table is absent).
+ */
+export async function findSecretReference(
+  db: Queryable,
+  args: { holder: HolderKind; rowId: string; path: string; referenceId?: string },
+): Promise<{ id: string; configId: string; storageId: string; coordinate: string } | undefined> {
+  const scope = HOLDER_COLUMNS[args.holder].referenceScope;
+  if (!scope || !(await tableExists(db, 'secret_reference'))) return undefined;
+  const where = args.referenceId
+    ? { sql: 'r.id::text = $1', params: [args.referenceId] }
+    : {
+        sql: "r.scope_type::text = $1 AND r.scope_id = $2::uuid AND coalesce(r.hydration_path, '') = $3",
+        params: [scope, args.rowId, args.path],
+      };
+  const r = await db.query<{ id: string; config_id: string; storage_id: string; coordinate: string }>(
+    `SELECT r.id::text, r.secret_config_id::text AS config_id, c.secret_storage_id::text AS storage_id,
+            c.external_coordinate AS coordinate
+       FROM secret_reference r JOIN secret_config c ON c.id = r.secret_config_id
+      WHERE ${where.sql} FOR UPDATE OF r`,
+    where.params,
+  );
+  const row = r.rows[0];
+  return row
+    ? { id: row.id, configId: row.config_id, storageId: row.storage_id, coordinate: row.coordinate }
+    : undefined;
+}
+
+/**
+ * Points an existing secret_reference at the secret_config of `coordinate` (re-keying): the
+ * reference keeps its id, so a `{"_secret_reference_id": R}` node stays valid as it is. Returns
+ * what changed, for rollback.
+ */
+export async function repointSecretReference(
+  db: Queryable,
+  reference: { id: string; configId: string; storageId: string },
+  coordinate: string,
+): Promise<Array<{ table: string; id: string; previous?: string }>> {
+  const config = await findOrCreateSecretConfig(db, reference.storageId, coordinate);
+  await db.query(`UPDATE secret_reference SET secret_config_id = $2::uuid WHERE id = $1::uuid`, [
+    reference.id,
+    config.id,
+  ]);
+  return [
+    ...(config.created ? [{ table: 'secret_config', id: config.id }] : []),
+    { table: REPOINTED_REFERENCE, id: reference.id, previous: reference.configId },
+  ];
+}
+
+/** The `table` of a change that re-pointed a secret_reference (not a row to delete). */
+export const REPOINTED_REFERENCE = 'secret_reference.secret_config_id';
+
+/** Points re-pointed references back at their old secret_config (rollback, before deleting created rows). */
+export async function restoreRepointedReferences(
+  db: Queryable,
+  changes: Array<{ table: string; id: string; previous?: string }>,
+): Promise<void> {
+  for (const c of changes) {
+    if (c.table !== REPOINTED_REFERENCE || !c.previous) continue;
+    await db.query(`UPDATE secret_reference SET secret_config_id = $2::uuid WHERE id = $1::uuid`, [
+      c.id,
+      c.previous,
+    ]);
+  }
 }
 
 /** Removes rows a rewrite inserted (rollback), references before configs. */

@@ -5,6 +5,8 @@ const PHASE_TEXT: Record<ProgressEvent['phase'], string> = {
   plan: 'planning (reading the database and probing both stores)',
   copy: 'copying referenced secrets',
   extract: 'extracting plaintext',
+  rekey: 'moving secrets to new coordinates',
+  reencrypt: 'changing encryption keys and tags',
   verify: 'verifying every reference the way Airbyte reads it',
   rollback: 'restoring configurations',
   cleanup: 'cleaning up the old store',

@@ -11,8 +11,14 @@ import { parseFilter } from './google-secret-manager-filter.js';
  * rules, paging, and the gRPC status error the handlers throw.
  */
 
-/** A secret's replication as created: none (regional), automatic, or user-managed locations. */
-export type ReplicationSetting = { automatic: true } | { userManaged: string[] } | null;
+/**
+ * A secret's replication: none (regional), automatic, or user-managed locations, each with the
+ * Cloud KMS key of its customer-managed encryption (CMEK) when one is set.
+ */
+export type ReplicationSetting =
+  | { automatic: true; kmsKeyName?: string }
+  | { userManaged: string[]; kmsKeyNames?: Record<string, string> }
+  | null;
 
 // Request shapes as proto-loader hands them over (keepCase false, longs/enums as String, defaults, oneofs).
 
@@ -20,14 +26,19 @@ export interface Timestamp {
   seconds: string | number;
   nanos: number;
 }
+export interface CmekMessage {
+  kmsKeyName: string;
+}
 export interface ReplicationMessage {
-  automatic?: object | null;
-  userManaged?: { replicas: { location: string }[] } | null;
+  automatic?: { customerManagedEncryption?: CmekMessage | null } | null;
+  userManaged?: { replicas: { location: string; customerManagedEncryption?: CmekMessage | null }[] } | null;
   replication?: string;
 }
 export interface SecretMessage {
   name: string;
   replication: ReplicationMessage | null;
+  /** Regional secrets only: their CMEK (global ones carry it in the replication). */
+  customerManagedEncryption?: CmekMessage | null;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   expireTime?: Timestamp | null;
@@ -113,18 +124,51 @@ export function replicationOf(
     }
     return null;
   }
-  if (kind === 'automatic') return { automatic: true };
+  if (kind === 'automatic') {
+    const key = kmsKeyOf(replication?.automatic?.customerManagedEncryption, 'global');
+    return { automatic: true, ...(key ? { kmsKeyName: key } : {}) };
+  }
   if (kind === 'userManaged') {
-    const locations = (replication?.userManaged?.replicas ?? []).map((r) => r.location);
+    const replicas = replication?.userManaged?.replicas ?? [];
+    const locations = replicas.map((r) => r.location);
     if (locations.length === 0 || locations.some((l) => !/^[a-z]+-[a-z]+[0-9]+$/.test(l))) {
       throw new RpcError(
         grpc.status.INVALID_ARGUMENT,
         'User-managed replication needs at least one replica with a valid location.',
       );
     }
-    return { userManaged: locations };
+    const keys: Record<string, string> = {};
+    for (const r of replicas) {
+      const key = kmsKeyOf(r.customerManagedEncryption, r.location);
+      if (key) keys[r.location] = key;
+    }
+    return { userManaged: locations, ...(Object.keys(keys).length > 0 ? { kmsKeyNames: keys } : {}) };
   }
   throw new RpcError(grpc.status.INVALID_ARGUMENT, 'Secret.replication must be set.');
+}
+
+const KMS_KEY_RE = /^projects\/[^/]+\/locations\/([^/]+)\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
+
+/**
+ * The Cloud KMS key of a CMEK block, checked as Google does: a CryptoKey resource name in the
+ * location of what it encrypts (`global` for automatic replication). Undefined when there is none.
+ */
+export function kmsKeyOf(cmek: CmekMessage | null | undefined, location: string): string | undefined {
+  if (!cmek) return undefined;
+  const m = KMS_KEY_RE.exec(cmek.kmsKeyName ?? '');
+  if (!m) {
+    throw new RpcError(
+      grpc.status.INVALID_ARGUMENT,
+      'customer_managed_encryption.kms_key_name must be projects/*/locations/*/keyRings/*/cryptoKeys/*.',
+    );
+  }
+  if (m[1] !== location) {
+    throw new RpcError(
+      grpc.status.INVALID_ARGUMENT,
+      `The Cloud KMS key must be in location ${location}, not ${m[1]}.`,
+    );
+  }
+  return cmek.kmsKeyName;
 }
 
 export function checkLabels(labels: Record<string, string> | undefined): void {

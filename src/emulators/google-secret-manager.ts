@@ -6,6 +6,7 @@ import {
   type CreateSecretRequest,
   checkLabels,
   etag,
+  kmsKeyOf,
   type ListRequest,
   MAX_PAYLOAD_BYTES,
   type NameRequest,
@@ -52,7 +53,11 @@ import {
  * - CRC32C: checked when the client sends `data_crc32c`, computed otherwise, returned on access;
  * - lists are newest first, paged with opaque tokens that survive concurrent creates;
  * - per-project quotas as token buckets (see GOOGLE_DEFAULT_QUOTA) answered with
- *   RESOURCE_EXHAUSTED and Google's "Quota exceeded for quota metric …" message.
+ *   RESOURCE_EXHAUSTED and Google's "Quota exceeded for quota metric …" message;
+ * - customer-managed encryption (CMEK): a Cloud KMS key per replica (or for a regional secret),
+ *   in the replica's location; UpdateSecret may change the keys (mask `replication` or
+ *   `customer_managed_encryption`) but never the locations, and a key change applies only to
+ *   versions added afterwards, each of which records the key it was encrypted with.
  */
 
 export type GoogleQuotaClass = 'write' | 'read' | 'access';
@@ -92,7 +97,15 @@ export interface GoogleSecretSnapshot {
   /** `null` when the create request carried no replication block (regional secrets). */
   replication: ReplicationSetting;
   labels: Record<string, string>;
-  versions: { version: number; state: VersionState; clientSpecifiedPayloadChecksum: boolean }[];
+  /** The CMEK keys in effect now, by location (`global` for automatic replication). */
+  kmsKeyNames?: Record<string, string>;
+  versions: {
+    version: number;
+    state: VersionState;
+    clientSpecifiedPayloadChecksum: boolean;
+    /** The keys this version was encrypted with, by location. */
+    kmsKeyNames?: Record<string, string>;
+  }[];
 }
 
 export interface RunningGoogleSecretManagerEmulator extends RunningEmulator {
@@ -119,6 +132,8 @@ interface StoredVersion {
   clientSpecifiedPayloadChecksum: boolean;
   destroyTime?: number;
   etag: string;
+  /** CMEK keys in effect when the version was added, by location. */
+  kmsKeys?: Record<string, string>;
 }
 
 interface StoredSecret {
@@ -126,6 +141,8 @@ interface StoredSecret {
   id: string;
   location: string | undefined;
   replication: ReplicationSetting;
+  /** Regional secrets: their CMEK key. */
+  kmsKeyName?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   createTime: number;
@@ -242,15 +259,36 @@ export async function startGoogleSecretManagerEmulator(
   const versionName = (secret: StoredSecret, v: StoredVersion) =>
     `${secretName(secret)}/versions/${v.number}`;
 
+  function cmek(kmsKeyName: string | undefined): object | null {
+    return kmsKeyName ? { kmsKeyName } : null;
+  }
+
+  /** The CMEK keys a secret uses now, by location. */
+  function keysOf(s: StoredSecret): Record<string, string> {
+    if (s.replication === null) return s.kmsKeyName && s.location ? { [s.location]: s.kmsKeyName } : {};
+    if ('automatic' in s.replication)
+      return s.replication.kmsKeyName ? { global: s.replication.kmsKeyName } : {};
+    return { ...s.replication.kmsKeyNames };
+  }
+
   function secretMessage(s: StoredSecret): object {
+    const r = s.replication;
     return {
       name: secretName(s),
       replication:
-        s.replication === null
+        r === null
           ? null
-          : 'automatic' in s.replication
-            ? { automatic: {} }
-            : { userManaged: { replicas: s.replication.userManaged.map((location) => ({ location })) } },
+          : 'automatic' in r
+            ? { automatic: { customerManagedEncryption: cmek(r.kmsKeyName) } }
+            : {
+                userManaged: {
+                  replicas: r.userManaged.map((location) => ({
+                    location,
+                    customerManagedEncryption: cmek(r.kmsKeyNames?.[location]),
+                  })),
+                },
+              },
+      customerManagedEncryption: cmek(s.kmsKeyName),
       createTime: timestamp(s.createTime),
       labels: { ...s.labels },
       annotations: { ...s.annotations },
@@ -259,8 +297,31 @@ export async function startGoogleSecretManagerEmulator(
     };
   }
 
+  /** What a version reports about its encryption: `replicationStatus` for global secrets, `customerManagedEncryption` for regional ones. */
+  function encryptionStatus(s: StoredSecret, v: StoredVersion): object {
+    const status = (location: string) => {
+      const key = v.kmsKeys?.[location];
+      return key ? { kmsKeyVersionName: `${key}/cryptoKeyVersions/1` } : null;
+    };
+    if (s.replication === null) return { customerManagedEncryption: status(s.location ?? '') };
+    if ('automatic' in s.replication) {
+      return { replicationStatus: { automatic: { customerManagedEncryption: status('global') } } };
+    }
+    return {
+      replicationStatus: {
+        userManaged: {
+          replicas: s.replication.userManaged.map((location) => ({
+            location,
+            customerManagedEncryption: status(location),
+          })),
+        },
+      },
+    };
+  }
+
   function versionMessage(s: StoredSecret, v: StoredVersion): object {
     return {
+      ...encryptionStatus(s, v),
       name: versionName(s, v),
       createTime: timestamp(v.createTime),
       destroyTime: v.destroyTime === undefined ? null : timestamp(v.destroyTime),
@@ -298,6 +359,53 @@ export async function startGoogleSecretManagerEmulator(
     return versionMessage(secret, version);
   }
 
+  /**
+   * A replication update may change the CMEK keys, never the kind of replication or its
+   * locations. An update that changes nothing about encryption is refused as before.
+   */
+  function replicationUpdate(
+    secret: StoredSecret,
+    body: UpdateSecretRequest['secret'] & object,
+  ): ReplicationSetting {
+    if (secret.location !== undefined) {
+      throw new RpcError(
+        grpc.status.INVALID_ARGUMENT,
+        'A regional secret has no replication to update; use customer_managed_encryption.',
+      );
+    }
+    const next = replicationOf(body.replication, undefined);
+    const current = secret.replication!;
+    const same =
+      'automatic' in current
+        ? next !== null && 'automatic' in next
+        : next !== null &&
+          'userManaged' in next &&
+          [...next.userManaged].sort().join() === [...current.userManaged].sort().join();
+    const keys = (r: ReplicationSetting) =>
+      JSON.stringify(r && 'automatic' in r ? (r.kmsKeyName ?? null) : (r?.kmsKeyNames ?? null));
+    if (!same || keys(next) === keys(current)) {
+      throw new RpcError(
+        grpc.status.INVALID_ARGUMENT,
+        'Secret.replication can only be updated to change its customer-managed encryption; its locations are immutable.',
+      );
+    }
+    return next;
+  }
+
+  function regionalKeyUpdate(
+    secret: StoredSecret,
+    body: UpdateSecretRequest['secret'] & object,
+  ): { key?: string } {
+    if (secret.location === undefined) {
+      throw new RpcError(
+        grpc.status.INVALID_ARGUMENT,
+        'customer_managed_encryption is for regional secrets; global secrets set it in their replication.',
+      );
+    }
+    const key = kmsKeyOf(body.customerManagedEncryption, secret.location);
+    return key ? { key } : {};
+  }
+
   const handlers: Record<OperationName, (request: never) => object> = {
     CreateSecret(req: CreateSecretRequest) {
       const location = parseParent(req.parent, 'CreateSecret');
@@ -310,6 +418,14 @@ export async function startGoogleSecretManagerEmulator(
       const body = req.secret;
       if (!body) throw new RpcError(grpc.status.INVALID_ARGUMENT, 'Secret must be specified.');
       const replication = replicationOf(body.replication, location);
+      if (location === undefined && body.customerManagedEncryption) {
+        throw new RpcError(
+          grpc.status.INVALID_ARGUMENT,
+          'customer_managed_encryption is for regional secrets; global secrets set it in their replication.',
+        );
+      }
+      const regionalKey =
+        location === undefined ? undefined : kmsKeyOf(body.customerManagedEncryption, location);
       checkLabels(body.labels);
       const key = keyOf(location, req.secretId);
       if (findSecret(`${req.parent}/secrets/${req.secretId}`, 'CreateSecret').secret) {
@@ -324,6 +440,7 @@ export async function startGoogleSecretManagerEmulator(
         id: req.secretId,
         location,
         replication,
+        ...(regionalKey ? { kmsKeyName: regionalKey } : {}),
         labels: { ...body.labels },
         annotations: { ...body.annotations },
         createTime: now,
@@ -365,6 +482,8 @@ export async function startGoogleSecretManagerEmulator(
         clientSpecifiedPayloadChecksum: given != null,
         etag: etag(),
       };
+      const keys = keysOf(secret);
+      if (Object.keys(keys).length > 0) version.kmsKeys = keys;
       secret.versions.push(version);
       return versionMessage(secret, version);
     },
@@ -398,18 +517,35 @@ export async function startGoogleSecretManagerEmulator(
       const paths = req.updateMask?.paths ?? [];
       if (paths.length === 0)
         throw new RpcError(grpc.status.INVALID_ARGUMENT, 'update_mask must be specified.');
-      const unsupported = paths.filter((p) => p !== 'labels' && p !== 'annotations');
+      const updatable = [
+        'labels',
+        'annotations',
+        'replication',
+        'customer_managed_encryption',
+        'customerManagedEncryption',
+      ];
+      const unsupported = paths.filter((p) => !updatable.includes(p));
       if (unsupported.length > 0) {
         throw new RpcError(
           grpc.status.INVALID_ARGUMENT,
-          `This emulator updates only labels and annotations, not: ${unsupported.join(', ')}.`,
+          `This emulator updates only labels, annotations and customer-managed encryption, not: ${unsupported.join(', ')}.`,
         );
       }
       checkEtag(req.secret.etag, secret.etag, secretName(secret));
-      if (paths.includes('labels')) {
-        checkLabels(req.secret.labels);
-        secret.labels = { ...req.secret.labels };
+      // Validate everything before changing anything.
+      const replication = paths.includes('replication') ? replicationUpdate(secret, req.secret) : undefined;
+      const regional = paths.some(
+        (p) => p === 'customer_managed_encryption' || p === 'customerManagedEncryption',
+      )
+        ? regionalKeyUpdate(secret, req.secret)
+        : undefined;
+      if (paths.includes('labels')) checkLabels(req.secret.labels);
+      if (replication) secret.replication = replication;
+      if (regional) {
+        if (regional.key) secret.kmsKeyName = regional.key;
+        else delete secret.kmsKeyName;
       }
+      if (paths.includes('labels')) secret.labels = { ...req.secret.labels };
       if (paths.includes('annotations')) secret.annotations = { ...req.secret.annotations };
       secret.etag = etag();
       return secretMessage(secret);
@@ -544,10 +680,12 @@ export async function startGoogleSecretManagerEmulator(
         name: secretName(s),
         replication: s.replication,
         labels: { ...s.labels },
+        ...(Object.keys(keysOf(s)).length > 0 ? { kmsKeyNames: keysOf(s) } : {}),
         versions: s.versions.map((v) => ({
           version: v.number,
           state: v.state,
           clientSpecifiedPayloadChecksum: v.clientSpecifiedPayloadChecksum,
+          ...(v.kmsKeys ? { kmsKeyNames: { ...v.kmsKeys } } : {}),
         })),
       };
     },

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import * as q from './queries.js';
 import { DEFAULT_JOURNAL_SCHEMA, ensureJournalSchema } from './schema.js';
 
-export type { ItemRow, PreImageRow, RunRow } from './queries.js';
+export type { ItemAction, ItemRow, PreImageRow, ReferenceChange, RunRow } from './queries.js';
 export { DEFAULT_JOURNAL_SCHEMA, ensureJournalSchema } from './schema.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -65,7 +65,12 @@ export class Journal {
       await q.upsertItems(this.pool, this.schema, runId, items.slice(i, i + 2000));
     }
   }
-  updateItem(runId: string, key: string, patch: Parameters<typeof q.updateItem>[4], db: Queryable = this.pool) {
+  updateItem(
+    runId: string,
+    key: string,
+    patch: Parameters<typeof q.updateItem>[4],
+    db: Queryable = this.pool,
+  ) {
     return q.updateItem(db, this.schema, runId, key, patch);
   }
   items(runId: string, filter?: { action?: string; state?: string }) {
@@ -76,6 +81,13 @@ export class Journal {
   }
   recordPreImage(row: Omit<q.PreImageRow, 'rolled_back_at'>, db: Queryable) {
     return q.insertPreImage(db, this.schema, row);
+  }
+  /** The pre-image already recorded for a row in this run, locked for the caller's transaction. */
+  preImage(runId: string, holder: string, rowId: string, db: Queryable) {
+    return q.selectPreImage(db, this.schema, runId, holder, rowId);
+  }
+  replacePreImage(row: Omit<q.PreImageRow, 'rolled_back_at'>, db: Queryable) {
+    return q.updatePreImage(db, this.schema, row);
   }
   preImages(runId: string) {
     return q.selectPreImages(this.pool, this.schema, runId);

@@ -17,11 +17,28 @@ export interface RunRow {
   counts: Record<string, number>;
 }
 
+/**
+ * What an item does: migrate's `copy`, `extract`, `skip`, `conflict`; re-keying's `rekey` (value
+ * under a new coordinate, reference rewritten), `reencrypt` (key or tags changed in place) and
+ * `delete-old` (an old name deleted after the rewrite). `copy` also names rekey's legacy-name fix.
+ */
+export type ItemAction = 'copy' | 'extract' | 'skip' | 'conflict' | 'rekey' | 'reencrypt' | 'delete-old';
+
+/**
+ * A secret_config/secret_reference row a rewrite inserted (rollback deletes it), or, with
+ * `previous`, a secret_reference it pointed at another secret_config (rollback points it back).
+ */
+export interface ReferenceChange {
+  table: string;
+  id: string;
+  previous?: string;
+}
+
 /** A row of `migration_item`. */
 export interface ItemRow {
   run_id: string;
   item_key: string;
-  action: 'copy' | 'extract' | 'skip' | 'conflict';
+  action: ItemAction;
   state: 'pending' | 'verified' | 'rewritten' | 'failed' | 'conflict' | 'superseded' | 'rolled-back';
   holder: string | null;
   row_id: string | null;
@@ -41,7 +58,7 @@ export interface PreImageRow {
   holder: string;
   row_id: string;
   pre_image: unknown;
-  created_refs: Array<{ table: string; id: string }>;
+  created_refs: ReferenceChange[];
   rolled_back_at: Date | null;
 }
 
@@ -213,6 +230,33 @@ export async function insertPreImage(
      ON CONFLICT (run_id, holder, row_id) DO NOTHING`,
     [row.run_id, row.holder, row.row_id, JSON.stringify(row.pre_image), JSON.stringify(row.created_refs)],
   );
+}
+
+/** Replaces a pre-image (a later rewrite of the same row, merged by the caller); it is live again. */
+export async function updatePreImage(
+  db: Queryable,
+  schema: string,
+  row: Omit<PreImageRow, 'rolled_back_at'>,
+) {
+  await db.query(
+    `UPDATE ${t(schema, 'migration_pre_image')} SET pre_image = $4, created_refs = $5, rolled_back_at = NULL
+      WHERE run_id = $1 AND holder = $2 AND row_id = $3`,
+    [row.run_id, row.holder, row.row_id, JSON.stringify(row.pre_image), JSON.stringify(row.created_refs)],
+  );
+}
+
+export async function selectPreImage(
+  db: Queryable,
+  schema: string,
+  runId: string,
+  holder: string,
+  rowId: string,
+): Promise<PreImageRow | undefined> {
+  const r = await db.query<PreImageRow>(
+    `SELECT * FROM ${t(schema, 'migration_pre_image')} WHERE run_id = $1 AND holder = $2 AND row_id = $3 FOR UPDATE`,
+    [runId, holder, rowId],
+  );
+  return r.rows[0];
 }
 
 export async function selectPreImages(db: Queryable, schema: string, runId: string): Promise<PreImageRow[]> {

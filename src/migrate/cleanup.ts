@@ -42,7 +42,8 @@ export interface CleanupResult {
 export async function cleanupOldStore(options: CleanupOptions): Promise<CleanupResult> {
   const coordinates = new Set<string>();
   for await (const row of readInventory(options.pool)) {
-    for (const r of row.records) if (r.node.coordinate && RESOLVED_KINDS.has(r.node.kind)) coordinates.add(r.node.coordinate);
+    for (const r of row.records)
+      if (r.node.coordinate && RESOLVED_KINDS.has(r.node.kind)) coordinates.add(r.node.coordinate);
   }
   const result: CleanupResult = {
     applied: options.apply,
@@ -61,8 +62,10 @@ export async function cleanupOldStore(options: CleanupOptions): Promise<CleanupR
         options.current.read(coordinate, { asAirbyte: true }),
       ]);
       if (!inOld) result.absent += 1;
-      else if (!inCurrent || inCurrent.isBlank) result.kept.push({ coordinate, reason: 'not in the current store' });
-      else if (!inOld.equals(inCurrent)) result.kept.push({ coordinate, reason: 'the current store holds a different value' });
+      else if (!inCurrent || inCurrent.isBlank)
+        result.kept.push({ coordinate, reason: 'not in the current store' });
+      else if (!inOld.equals(inCurrent))
+        result.kept.push({ coordinate, reason: 'the current store holds a different value' });
       else {
         result.removable += 1;
         if (options.apply) {

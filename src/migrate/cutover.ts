@@ -9,7 +9,11 @@ export interface Cutover {
 }
 
 /** What the operator does after a migration: switch Airbyte to the target, verify, later clean up. */
-export function cutoverHelp(target: StoreSettings, source: StoreSettings, shape: 'v1' | 'v2' = 'v2'): Cutover {
+export function cutoverHelp(
+  target: StoreSettings,
+  source: StoreSettings,
+  shape: 'v1' | 'v2' = 'v2',
+): Cutover {
   const to = target.kind;
   return {
     env: cutoverEnv(target),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { classifySecretNode } from '../airbyte/classify.js';
 import { formatCoordinate } from '../airbyte/coordinates.js';
 import { getAt, setAt } from '../airbyte/json-path.js';
-import { classifySecretNode } from '../airbyte/classify.js';
 import {
   createSecretReference,
   lockHolderRow,
@@ -45,7 +45,12 @@ export function assignCoordinates(items: PlanItem[], newUuid: () => string = ran
   for (const item of items) {
     if (item.action !== 'extract' || item.coordinate) continue;
     const base = item.newCoordinateBase!;
-    item.coordinate = formatCoordinate({ prefix: base.prefix, baseId: base.baseId, uuid: newUuid(), version: 1 });
+    item.coordinate = formatCoordinate({
+      prefix: base.prefix,
+      baseId: base.baseId,
+      uuid: newUuid(),
+      version: 1,
+    });
   }
 }
 
@@ -53,7 +58,11 @@ export function assignCoordinates(items: PlanItem[], newUuid: () => string = ran
  * Writes a value and proves it: write (idempotent), read back the exact name, compare. The
  * outcome says whether anything was written; a mismatch is an error of kind `invalid`.
  */
-export async function writeVerified(store: SecretStore, coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+export async function writeVerified(
+  store: SecretStore,
+  coordinate: string,
+  value: SecretValue,
+): Promise<WriteOutcome> {
   const outcome = await store.write(coordinate, value);
   const back = await store.read(coordinate);
   if (!value.equals(back)) {
@@ -62,7 +71,9 @@ export async function writeVerified(store: SecretStore, coordinate: string, valu
       operation: 'read',
       kind: 'invalid',
       coordinate,
-      detail: back ? 'read-back value differs from the value written' : 'read-back found nothing after the write',
+      detail: back
+        ? 'read-back value differs from the value written'
+        : 'read-back found nothing after the write',
     });
   }
   return outcome;
@@ -85,7 +96,11 @@ export async function copyReferenced(ctx: ExecuteContext, items: PlanItem[]): Pr
     try {
       const value = await ctx.source.read(coordinate, { asAirbyte: true });
       if (!value || value.isBlank) {
-        patch = { state: 'failed', error_class: 'not-found', reason: 'the source store no longer has a value' };
+        patch = {
+          state: 'failed',
+          error_class: 'not-found',
+          reason: 'the source store no longer has a value',
+        };
       } else {
         patch = { state: 'verified', target_outcome: await writeVerified(ctx.target, coordinate, value) };
       }
@@ -143,7 +158,7 @@ export async function forPlannedRows<T extends RowItem>(
     const only: Partial<Record<HolderKind, string[]>> = {};
     for (const k of batch) {
       const first = byRow.get(k)![0]!;
-      (only[first.holder!] ??= []).push(first.rowId!);
+      only[first.holder!] = [...(only[first.holder!] ?? []), first.rowId!];
     }
     const rows: HolderRow[] = [];
     for await (const row of ctx.readRows(only)) rows.push(row);
@@ -166,15 +181,20 @@ async function extractRow(ctx: ExecuteContext, row: HolderRow, planned: PlanItem
   const ready: RowRewrite[] = [];
   for (const item of planned) {
     const record = row.records.find((r) => r.path === item.path);
-    if (!record || record.node.kind !== 'plaintext' || !record.node.value) {
-      await ctx.journal.updateItem(ctx.runId, item.key, { state: 'superseded', reason: 'the value is no longer plaintext' });
+    if (record?.node.kind !== 'plaintext' || !record.node.value) {
+      await ctx.journal.updateItem(ctx.runId, item.key, {
+        state: 'superseded',
+        reason: 'the value is no longer plaintext',
+      });
       continue;
     }
     // Only while this row is handled: the rewrite compares the row's value with it.
     const value = record.node.value;
     try {
       const targetOutcome = await writeVerified(ctx.target, item.coordinate!, value);
-      const sourceOutcome = ctx.writeSource ? await writeVerified(ctx.source, item.coordinate!, value) : undefined;
+      const sourceOutcome = ctx.writeSource
+        ? await writeVerified(ctx.source, item.coordinate!, value)
+        : undefined;
       await ctx.journal.updateItem(ctx.runId, item.key, {
         state: 'verified',
         target_outcome: targetOutcome,
@@ -225,7 +245,10 @@ export interface RowRewrite {
    * Inside the rewrite's transaction: the node to put at the path and the reference rows inserted
    * or re-pointed (for rollback). `storageId`: the storage the row's references use, if any.
    */
-  write(client: pg.ClientBase, storageId: string | undefined): Promise<{ written: unknown; refs: ReferenceChange[] }>;
+  write(
+    client: pg.ClientBase,
+    storageId: string | undefined,
+  ): Promise<{ written: unknown; refs: ReferenceChange[] }>;
   /** The old node when the pre-image may hold it as is (a reference, never a value); plaintext is restored from the store instead. */
   restoreNode?: { node: unknown; coordinate: string };
 }
@@ -280,12 +303,14 @@ export async function rewriteRow(ctx: ExecuteContext, row: HolderRow, rewrites: 
       const image = makePreImage(base, replacements, otherPlaintext);
       const earlier = await ctx.journal.preImage(ctx.runId, row.holder, row.rowId, client);
       const record = { run_id: ctx.runId, holder: row.holder, row_id: row.rowId };
-      if (earlier && !earlier.rolled_back_at) {
+      if (earlier) {
+        // A rolled-back image describes a state that is gone: this rewrite starts a new one.
+        const live = !earlier.rolled_back_at;
         await ctx.journal.replacePreImage(
           {
             ...record,
-            pre_image: mergePreImages(earlier.pre_image, image),
-            created_refs: [...earlier.created_refs, ...changed],
+            pre_image: live ? mergePreImages(earlier.pre_image, image) : image,
+            created_refs: live ? [...earlier.created_refs, ...changed] : changed,
           },
           client,
         );
@@ -293,7 +318,8 @@ export async function rewriteRow(ctx: ExecuteContext, row: HolderRow, rewrites: 
         await ctx.journal.recordPreImage({ ...record, pre_image: image, created_refs: changed }, client);
       }
       await updateHolderJson(client, row.holder, row.rowId, next);
-      for (const r of keep) await ctx.journal.updateItem(ctx.runId, r.item.key, { state: 'rewritten' }, client);
+      for (const r of keep)
+        await ctx.journal.updateItem(ctx.runId, r.item.key, { state: 'rewritten' }, client);
     }
     await client.query('COMMIT');
   } catch (err) {

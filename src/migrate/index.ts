@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { readInventory, readSecretConfigs } from '../airbyte/inventory.js';
 import type { HolderRow } from '../airbyte/types.js';
 import { type ItemAction, Journal } from '../journal/index.js';
+import { STORE_QUOTAS } from '../stores/quotas.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import { estimateDuration } from './estimate.js';
@@ -40,11 +41,14 @@ export interface MigrationOptions {
 }
 
 /** Coordinates referenced outside configurations: secret_config rows of storages Airbyte resolves from its env. */
-export async function referencedConfigCoordinates(pool: pg.Pool): Promise<Array<{ coordinate: string; workspaceId: null }>> {
+export async function referencedConfigCoordinates(
+  pool: pg.Pool,
+): Promise<Array<{ coordinate: string; workspaceId: null }>> {
   const out: Array<{ coordinate: string; workspaceId: null }> = [];
   for await (const c of readSecretConfigs(pool)) {
     const envStorage = c.secretStorageId === DEFAULT_STORAGE_ID || c.configuredFromEnvironment === true;
-    if (!c.tombstone && envStorage && c.references.length > 0) out.push({ coordinate: c.externalCoordinate, workspaceId: null });
+    if (!c.tombstone && envStorage && c.references.length > 0)
+      out.push({ coordinate: c.externalCoordinate, workspaceId: null });
   }
   return out;
 }
@@ -57,8 +61,11 @@ function inventoryOf(options: Pick<MigrationOptions, 'pool' | 'batchSize'>): () 
  * The plan: every action the migration would take, an estimate, and no write anywhere (store
  * reads only; the journal is read, never created, so a dry run leaves the database untouched).
  */
-export async function planMigration(options: MigrationOptions, reuse = new Map<string, string>()): Promise<MigrationPlan> {
-  const concurrency = options.concurrency ?? 8;
+export async function planMigration(
+  options: MigrationOptions,
+  reuse = new Map<string, string>(),
+): Promise<MigrationPlan> {
+  const concurrency = concurrencyOf(options);
   const extra = await referencedConfigCoordinates(options.pool);
   const inputs = await collectPlanInputs(inventoryOf(options)(), extra);
   const { results, roundTripMs } = await probeCoordinates(
@@ -81,6 +88,11 @@ export async function planMigration(options: MigrationOptions, reuse = new Map<s
       writeSource: writeSourceOf(options),
     }),
   };
+}
+
+/** Workers in flight: the target store's own limit unless given (enough to keep up with its quota). */
+function concurrencyOf(options: Pick<MigrationOptions, 'concurrency' | 'target'>): number {
+  return options.concurrency ?? STORE_QUOTAS[options.target.kind].concurrency;
 }
 
 function writeSourceOf(options: MigrationOptions): boolean {
@@ -116,9 +128,13 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
   const lockKey = `airbyte-secrets:${options.source.description}->${options.target.description}`;
   const lock = await options.pool.connect();
   try {
-    const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lockKey]);
+    const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+      lockKey,
+    ]);
     if (!got.rows[0]?.ok) {
-      throw new UsageError('another migration between these two stores is running; wait for it or stop it first');
+      throw new UsageError(
+        'another migration between these two stores is running; wait for it or stop it first',
+      );
     }
     return await migrateLocked(options, journal);
   } finally {
@@ -128,11 +144,12 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
 }
 
 async function migrateLocked(options: MigrationOptions, journal: Journal): Promise<MigrationResult> {
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = concurrencyOf(options);
   const previous = options.resume
     ? await journal.run(options.resume)
     : await journal.unfinishedRun('migrate', options.source.description, options.target.description);
-  if (options.resume && !previous) throw new UsageError(`no run ${options.resume} in the journal: see 'airbyte-secrets runs'`);
+  if (options.resume && !previous)
+    throw new UsageError(`no run ${options.resume} in the journal: see 'airbyte-secrets runs'`);
   const reuse = new Map<string, string>();
   if (previous) {
     for (const item of await journal.items(previous.id, { action: 'extract' })) {

@@ -29,7 +29,8 @@ export interface PlanInputs {
   holders: number;
 }
 
-export const extractKey = (holder: string, rowId: string, path: string) => `extract:${holder}:${rowId}:${path}`;
+export const extractKey = (holder: string, rowId: string, path: string) =>
+  `extract:${holder}:${rowId}:${path}`;
 export const copyKey = (coordinate: string) => `copy:${coordinate}`;
 
 /**
@@ -50,7 +51,12 @@ export async function collectPlanInputs(
   for await (const row of rows) {
     inputs.holders += 1;
     if (row.spec === 'missing') {
-      inputs.missingSpecs.push({ holder: row.holder, rowId: row.rowId, workspaceId: row.workspaceId, name: row.name });
+      inputs.missingSpecs.push({
+        holder: row.holder,
+        rowId: row.rowId,
+        workspaceId: row.workspaceId,
+        name: row.name,
+      });
     }
     for (const record of row.records) {
       const { node } = record;
@@ -122,7 +128,10 @@ export async function probeCoordinates(
         timed(() => readTargetForPlan(target, coordinate)),
       ]);
       if (!fromSource || fromSource.isBlank) {
-        results.set(coordinate, inTarget && !inTarget.isBlank ? { state: 'same' } : { state: 'missing-source' });
+        results.set(
+          coordinate,
+          inTarget && !inTarget.isBlank ? { state: 'same' } : { state: 'missing-source' },
+        );
       } else if (!inTarget) results.set(coordinate, { state: 'copy' });
       else results.set(coordinate, fromSource.equals(inTarget) ? { state: 'same' } : { state: 'differs' });
     } catch (err) {
@@ -215,11 +224,21 @@ export function summarize(items: PlanItem[]): Pick<MigrationPlan, 'summary' | 'b
   const byWs = new Map<string, MigrationPlan['byWorkspace'][number]>();
   for (const item of items) {
     const k = `${item.action}/${item.reason ?? ''}`;
-    const row = rows.get(k) ?? { action: item.action, ...(item.reason ? { reason: item.reason } : {}), count: 0 };
+    const row = rows.get(k) ?? {
+      action: item.action,
+      ...(item.reason ? { reason: item.reason } : {}),
+      count: 0,
+    };
     row.count += 1;
     rows.set(k, row);
     const wsKey = item.workspaceId ?? '';
-    const ws = byWs.get(wsKey) ?? { workspaceId: item.workspaceId, copy: 0, extract: 0, skip: 0, conflict: 0 };
+    const ws = byWs.get(wsKey) ?? {
+      workspaceId: item.workspaceId,
+      copy: 0,
+      extract: 0,
+      skip: 0,
+      conflict: 0,
+    };
     ws[item.action] += 1;
     byWs.set(wsKey, ws);
   }

@@ -26,12 +26,18 @@ export interface Replacement {
 }
 
 /** Builds the journal-safe pre-image of `original`. */
-export function makePreImage(original: unknown, replacements: Replacement[], otherPlaintextPaths: string[]): unknown {
+export function makePreImage(
+  original: unknown,
+  replacements: Replacement[],
+  otherPlaintextPaths: string[],
+): unknown {
   let image = cloneJson(original);
   for (const r of replacements) {
     if (r.restoreNode) {
       const { node, coordinate } = r.restoreNode;
-      image = setAt(image, r.path, { [MARKER]: { restoreNode: node, from: coordinate, to: r.coordinate, written: r.written } });
+      image = setAt(image, r.path, {
+        [MARKER]: { restoreNode: node, from: coordinate, to: r.coordinate, written: r.written },
+      });
       continue;
     }
     const value = getAt(original, r.path);
@@ -49,7 +55,11 @@ export function makePreImage(original: unknown, replacements: Replacement[], oth
  */
 export function mergePreImages(first: unknown, later: unknown): unknown {
   let merged = cloneJson(first);
-  const already = new Set(markersOf(first).filter((m) => !('keep' in m.marker)).map((m) => m.path));
+  const already = new Set(
+    markersOf(first)
+      .filter((m) => !('keep' in m.marker))
+      .map((m) => m.path),
+  );
   for (const { path, marker } of markersOf(later)) {
     if ('keep' in marker || already.has(path)) continue;
     merged = setAt(merged, path, { [MARKER]: marker });
@@ -61,8 +71,9 @@ export function mergePreImages(first: unknown, later: unknown): unknown {
 export function markersOf(image: unknown): Array<{ path: string; marker: PreImageMarker }> {
   const found: Array<{ path: string; marker: PreImageMarker }> = [];
   const walk = (node: unknown, at: Segment[]) => {
-    if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...at, index(i)]));
-    else if (node && typeof node === 'object') {
+    if (Array.isArray(node)) {
+      for (const [i, v] of node.entries()) walk(v, [...at, index(i)]);
+    } else if (node && typeof node === 'object') {
       const obj = node as Record<string, unknown>;
       if (MARKER in obj) found.push({ path: formatPath(at), marker: obj[MARKER] as PreImageMarker });
       else for (const [k, v] of Object.entries(obj)) walk(v, [...at, key(k)]);
@@ -96,7 +107,11 @@ export function restoreOriginal(image: unknown, current: unknown, values: Map<st
     const value = values.get(marker.restore);
     if (!value) throw new Error(`no value for ${marker.restore}`);
     const text = value.reveal();
-    original = setAt(original, path, marker.type === 'number' ? Number(text) : marker.type === 'boolean' ? text === 'true' : text);
+    original = setAt(
+      original,
+      path,
+      marker.type === 'number' ? Number(text) : marker.type === 'boolean' ? text === 'true' : text,
+    );
   }
   return original;
 }

@@ -53,7 +53,14 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
       `run ${run.id} migrated to ${run.target_store}, not ${options.target.description}: pass the same --to as the run`,
     );
   }
-  const result: RollbackResult = { runId: run.id, restored: 0, refused: [], alreadyRolledBack: 0, deleted: [], ok: true };
+  const result: RollbackResult = {
+    runId: run.id,
+    restored: 0,
+    refused: [],
+    alreadyRolledBack: 0,
+    deleted: [],
+    ok: true,
+  };
   const images = await journal.preImages(run.id);
   let done = 0;
   for (const image of images) {
@@ -72,11 +79,17 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
         continue;
       }
       if (!('restore' in marker)) continue;
-      const value = (await readQuietly(options.target, marker.restore)) ?? (await readQuietly(options.source, marker.restore));
+      const value =
+        (await readQuietly(options.target, marker.restore)) ??
+        (await readQuietly(options.source, marker.restore));
       if (value) values.set(marker.restore, value);
     }
     if (gone) {
-      result.refused.push({ holder: image.holder, rowId: image.row_id, reason: `the old name ${gone} no longer resolves and could not be written back` });
+      result.refused.push({
+        holder: image.holder,
+        rowId: image.row_id,
+        reason: `the old name ${gone} no longer resolves and could not be written back`,
+      });
       continue;
     }
     const client = await options.pool.connect();
@@ -90,19 +103,39 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
         continue;
       }
       const currentJson: unknown = JSON.parse(current.text);
-      const check = await lockHolderRow(client, holder, image.row_id, JSON.stringify(expectedAfterRewrite(image.pre_image, currentJson)));
+      const check = await lockHolderRow(
+        client,
+        holder,
+        image.row_id,
+        JSON.stringify(expectedAfterRewrite(image.pre_image, currentJson)),
+      );
       if (!check?.unchanged) {
-        result.refused.push({ holder, rowId: image.row_id, reason: 'the row changed since the run rewrote it' });
+        result.refused.push({
+          holder,
+          rowId: image.row_id,
+          reason: 'the row changed since the run rewrote it',
+        });
         await client.query('ROLLBACK');
         continue;
       }
-      const missing = markersOf(image.pre_image).find((m) => 'restore' in m.marker && !values.has(m.marker.restore));
+      const missing = markersOf(image.pre_image).find(
+        (m) => 'restore' in m.marker && !values.has(m.marker.restore),
+      );
       if (missing) {
-        result.refused.push({ holder, rowId: image.row_id, reason: `no store holds the value of ${missing.path} any more` });
+        result.refused.push({
+          holder,
+          rowId: image.row_id,
+          reason: `no store holds the value of ${missing.path} any more`,
+        });
         await client.query('ROLLBACK');
         continue;
       }
-      await updateHolderJson(client, holder, image.row_id, restoreOriginal(image.pre_image, currentJson, values));
+      await updateHolderJson(
+        client,
+        holder,
+        image.row_id,
+        restoreOriginal(image.pre_image, currentJson, values),
+      );
       await restoreRepointedReferences(client, image.created_refs);
       await deleteCreatedReferences(client, image.created_refs);
       await journal.markRolledBack(run.id, holder, image.row_id, client);
@@ -118,8 +151,10 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   if (options.deleteCreated) {
     for (const item of await journal.items(run.id)) {
       if (!item.coordinate) continue;
-      if (item.target_outcome === 'created') result.deleted.push(await deleteOne(options.target, item.coordinate));
-      if (item.source_outcome === 'created') result.deleted.push(await deleteOne(options.source, item.coordinate));
+      if (item.target_outcome === 'created')
+        result.deleted.push(await deleteOne(options.target, item.coordinate));
+      if (item.source_outcome === 'created')
+        result.deleted.push(await deleteOne(options.source, item.coordinate));
       await journal.updateItem(run.id, item.item_key, { state: 'rolled-back' });
     }
   }
@@ -132,22 +167,31 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
  * Whether `from` resolves in the store as Airbyte reads it; if not (deleted by a re-key run's
  * --delete-old), writes the value of `to` back under it. False when neither works.
  */
-async function ensureOldName(store: SecretStore, from: string, to: string, result: RollbackResult): Promise<boolean> {
+async function ensureOldName(
+  store: SecretStore,
+  from: string,
+  to: string,
+  result: RollbackResult,
+): Promise<boolean> {
   if (await readQuietly(store, from, true)) return true;
   const value = await readQuietly(store, to);
   if (!value) return false;
+  result.recreated = result.recreated ?? [];
   try {
-    const outcome = await writeVerified(store, from, value);
-    (result.recreated ??= []).push({ coordinate: from, outcome });
+    result.recreated.push({ coordinate: from, outcome: await writeVerified(store, from, value) });
     return true;
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
-    (result.recreated ??= []).push({ coordinate: from, outcome: 'failed' });
+    result.recreated.push({ coordinate: from, outcome: 'failed' });
     return false;
   }
 }
 
-async function readQuietly(store: SecretStore, coordinate: string, asAirbyte = false): Promise<SecretValue | undefined> {
+async function readQuietly(
+  store: SecretStore,
+  coordinate: string,
+  asAirbyte = false,
+): Promise<SecretValue | undefined> {
   try {
     const v = await store.read(coordinate, { asAirbyte });
     return v && !v.isBlank ? v : undefined;

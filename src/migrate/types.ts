@@ -66,6 +66,12 @@ export interface MigrationPlan {
   target: string;
   items: PlanItem[];
   summary: PlanSummaryRow[];
-  byWorkspace: Array<{ workspaceId: string | null; copy: number; extract: number; skip: number; conflict: number }>;
+  byWorkspace: Array<{
+    workspaceId: string | null;
+    copy: number;
+    extract: number;
+    skip: number;
+    conflict: number;
+  }>;
   estimate: PlanEstimate;
 }

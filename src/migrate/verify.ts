@@ -62,7 +62,14 @@ export async function verifyReferences(
       references += 1;
       const seen = refs.get(c);
       if (seen) seen.references += 1;
-      else refs.set(c, { references: 1, holder: row.holder, rowId: row.rowId, name: row.name, path: record.path });
+      else
+        refs.set(c, {
+          references: 1,
+          holder: row.holder,
+          rowId: row.rowId,
+          name: row.name,
+          path: record.path,
+        });
     }
   }
   for (const extra of options.extraCoordinates ?? []) {

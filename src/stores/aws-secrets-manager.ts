@@ -1,8 +1,13 @@
-import type { ListSecretsCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type {
+  DescribeSecretCommandOutput,
+  ListSecretsCommandOutput,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { parseCoordinate } from '../airbyte/coordinates.js';
 import type { AwsStoreSettings } from '../config/types.js';
 import { SecretValue } from '../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreOperation } from './errors.js';
+import type { KeyChange, KeyChangeResult, KeyChangingStore } from './key-change.js';
 import { scrubDetail } from './scrub-detail.js';
 import type {
   DeleteOptions,
@@ -75,7 +80,7 @@ export async function createAwsSecretsManagerStore(
   return new AwsSecretsManagerStore(sdk, client, settings);
 }
 
-class AwsSecretsManagerStore implements SecretStore {
+class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
   readonly kind = STORE_KIND;
   readonly description: string;
   readonly capabilities: StoreCapabilities = {
@@ -205,6 +210,62 @@ class AwsSecretsManagerStore implements SecretStore {
 
   async close(): Promise<void> {
     this.#client.destroy();
+  }
+
+  /**
+   * Re-keying in place: UpdateSecret with the new KmsKeyId (Secrets Manager re-encrypts the
+   * AWSCURRENT, AWSPENDING and AWSPREVIOUS versions with it and keeps older versions under the old
+   * key), then TagResource/UntagResource for the tags. Each call only when something differs; the
+   * key is compared as text, so an alias and the ARN of the same key count as different.
+   */
+  async changeKey(coordinate: string, change: KeyChange): Promise<KeyChangeResult> {
+    const { DescribeSecretCommand, UpdateSecretCommand, TagResourceCommand, UntagResourceCommand } =
+      this.#sdk;
+    let described: DescribeSecretCommandOutput;
+    try {
+      described = await this.#client.send(new DescribeSecretCommand({ SecretId: coordinate }));
+    } catch (err) {
+      throw toStoreError(err, 'describe', coordinate);
+    }
+    if (described.DeletedDate) {
+      throw new StoreError({
+        store: STORE_KIND,
+        operation: 'write',
+        kind: 'deleted-recoverable',
+        coordinate,
+        detail: 'scheduled for deletion',
+      });
+    }
+    const result: KeyChangeResult = { key: 'not-requested', tags: 'not-requested' };
+    if (described.KmsKeyId) result.kmsKeyId = described.KmsKeyId;
+    try {
+      if (change.kmsKeyId !== undefined) {
+        result.key = described.KmsKeyId === change.kmsKeyId ? 'unchanged' : 'changed';
+        if (result.key === 'changed') {
+          await this.#client.send(
+            new UpdateSecretCommand({ SecretId: coordinate, KmsKeyId: change.kmsKeyId }),
+          );
+          result.kmsKeyId = change.kmsKeyId;
+        }
+      }
+      if (change.tags !== undefined) {
+        const current = Object.fromEntries((described.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+        const set = Object.entries(change.tags).filter(([k, v]) => current[k] !== v);
+        const remove = change.replaceTags
+          ? Object.keys(current).filter((k) => !Object.hasOwn(change.tags!, k))
+          : [];
+        if (set.length > 0) {
+          const Tags = set.map(([Key, Value]) => ({ Key, Value }));
+          await this.#client.send(new TagResourceCommand({ SecretId: coordinate, Tags }));
+        }
+        if (remove.length > 0)
+          await this.#client.send(new UntagResourceCommand({ SecretId: coordinate, TagKeys: remove }));
+        result.tags = set.length + remove.length > 0 ? 'changed' : 'unchanged';
+      }
+    } catch (err) {
+      throw toStoreError(err, 'write', coordinate);
+    }
+    return result;
   }
 
   /** PutSecretValue when the value differs; identical values are not written again (no version churn). */

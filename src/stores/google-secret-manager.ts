@@ -3,6 +3,7 @@ import type { GcpStoreSettings } from '../config/types.js';
 import { crc32c } from '../util/crc32c.js';
 import { SecretValue } from '../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from './errors.js';
+import type { KeyChange, KeyChangeResult, KeyChangingStore } from './key-change.js';
 import type {
   DeleteOutcome,
   SecretDescription,
@@ -102,7 +103,7 @@ async function newClient(settings: GcpStoreSettings): Promise<SecretManagerServi
   return new SecretManagerServiceClient(options);
 }
 
-class GoogleSecretManagerStore implements SecretStore {
+class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
   readonly kind = STORE_KIND;
   readonly description: string;
   readonly capabilities: StoreCapabilities = {
@@ -243,7 +244,7 @@ class GoogleSecretManagerStore implements SecretStore {
     } catch (err) {
       throw toStoreError(err, 'describe', coordinate);
     }
-    const kmsKeyId = secret.customerManagedEncryption?.kmsKeyName;
+    const kmsKeyId = secretKmsKey(secret);
     return {
       coordinate,
       name,
@@ -256,6 +257,86 @@ class GoogleSecretManagerStore implements SecretStore {
 
   async close(): Promise<void> {
     await this.#client.close();
+  }
+
+  /**
+   * Customer-managed encryption and labels, in place. Google lets UpdateSecret change a secret's
+   * CMEK key (in its replication, or `customer_managed_encryption` for a regional secret) but
+   * applies it only to versions added afterwards, so when the version Airbyte reads
+   * (`versions/latest`) was not encrypted with the key, a new version with the same value is
+   * added. Older versions keep their key. A secret replicated to several user-managed locations
+   * needs one key per location and is refused. Labels replace the whole map, as Google's mask does.
+   */
+  async changeKey(coordinate: string, change: KeyChange): Promise<KeyChangeResult> {
+    const name = this.#checked(coordinate, 'write');
+    const result: KeyChangeResult = { key: 'not-requested', tags: 'not-requested' };
+    try {
+      const [secret] = await this.#client.getSecret({ name }, CALL);
+      const current = secretKmsKey(secret);
+      if (current) result.kmsKeyId = current;
+      const update: SecretMessage = { name };
+      const paths: string[] = [];
+      if (change.kmsKeyId !== undefined && current !== change.kmsKeyId) {
+        paths.push(this.#withKey(secret, change.kmsKeyId, update, coordinate));
+      }
+      if (change.tags !== undefined) {
+        const labels = change.replaceTags ? { ...change.tags } : { ...(secret.labels ?? {}), ...change.tags };
+        const same =
+          JSON.stringify(sortedEntries(labels)) === JSON.stringify(sortedEntries(secret.labels ?? {}));
+        result.tags = same ? 'unchanged' : 'changed';
+        if (!same) {
+          update.labels = labels;
+          paths.push('labels');
+        }
+      }
+      if (paths.length > 0) await this.#client.updateSecret({ secret: update, updateMask: { paths } }, CALL);
+      if (change.kmsKeyId !== undefined) {
+        const [latest] = await this.#client.getSecretVersion({ name: `${name}/versions/latest` }, CALL);
+        if (versionKeys(latest).every((k) => k.startsWith(`${change.kmsKeyId}/`))) result.key = 'unchanged';
+        else {
+          const value = await this.#current(coordinate, 'write');
+          if (value.state !== 'active')
+            throw value.state === 'unreadable' ? value.error : notFound(coordinate);
+          const data = Buffer.from(value.value.reveal(), 'utf8');
+          await this.#client.addSecretVersion(
+            { parent: name, payload: { data, dataCrc32c: crc32c(data) } },
+            CALL,
+          );
+          result.key = 'changed';
+          result.newVersion = true;
+        }
+        result.kmsKeyId = change.kmsKeyId;
+      }
+    } catch (err) {
+      throw toStoreError(err, 'write', coordinate);
+    }
+    return result;
+  }
+
+  /** Puts the key into `update` the way this secret carries it; returns the mask path. */
+  #withKey(secret: SecretMessage, kmsKeyName: string, update: SecretMessage, coordinate: string): string {
+    if (this.#settings.region) {
+      update.customerManagedEncryption = { kmsKeyName };
+      return 'customer_managed_encryption';
+    }
+    const replicas = secret.replication?.userManaged?.replicas;
+    if (replicas) {
+      if (replicas.length !== 1) {
+        throw new StoreError({
+          store: STORE_KIND,
+          operation: 'write',
+          coordinate,
+          kind: 'invalid',
+          detail: `replicated to ${replicas.length} user-managed locations: each needs a key in its own location (gcloud secrets replication update --location)`,
+        });
+      }
+      update.replication = {
+        userManaged: {
+          replicas: [{ location: replicas[0]!.location, customerManagedEncryption: { kmsKeyName } }],
+        },
+      };
+    } else update.replication = { automatic: { customerManagedEncryption: { kmsKeyName } } };
+    return 'replication';
   }
 
   #checked(coordinate: string, operation: StoreOperation): string {
@@ -340,6 +421,45 @@ class GoogleSecretManagerStore implements SecretStore {
       ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
     });
   }
+}
+
+/** The CMEK key a secret uses (regional, automatic, or the one key of its user-managed replicas). */
+function secretKmsKey(secret: SecretMessage): string | undefined {
+  const regional = secret.customerManagedEncryption?.kmsKeyName;
+  if (regional) return regional;
+  const automatic = secret.replication?.automatic?.customerManagedEncryption?.kmsKeyName;
+  if (automatic) return automatic;
+  const keys = new Set(
+    (secret.replication?.userManaged?.replicas ?? []).map(
+      (r) => r.customerManagedEncryption?.kmsKeyName ?? '',
+    ),
+  );
+  return keys.size === 1 ? [...keys][0] || undefined : undefined;
+}
+
+/** The key versions a secret version was encrypted with, one per replica (none without CMEK). */
+function versionKeys(version: protos.google.cloud.secretmanager.v1.ISecretVersion): string[] {
+  const regional = version.customerManagedEncryption?.kmsKeyVersionName;
+  if (regional) return [regional];
+  const status = version.replicationStatus;
+  const automatic = status?.automatic?.customerManagedEncryption?.kmsKeyVersionName;
+  if (automatic) return [automatic];
+  const replicas = status?.userManaged?.replicas ?? [];
+  return replicas.length ? replicas.map((r) => r.customerManagedEncryption?.kmsKeyVersionName ?? '') : [''];
+}
+
+function sortedEntries(labels: Record<string, string>): Array<[string, string]> {
+  return Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+}
+
+function notFound(coordinate: string): StoreError {
+  return new StoreError({
+    store: STORE_KIND,
+    operation: 'write',
+    kind: 'not-found',
+    coordinate,
+    detail: 'no readable version',
+  });
 }
 
 /** gRPC status code → our kind. */

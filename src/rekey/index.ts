@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { parseCoordinate } from '../airbyte/coordinates.js';
+import { readInventory } from '../airbyte/inventory.js';
+import { Journal } from '../journal/index.js';
+import type { ExecuteContext } from '../migrate/execute.js';
+import { verifyStore } from '../migrate/index.js';
+import { canChangeKeys } from '../stores/key-change.js';
+import { UsageError } from '../util/errors.js';
+import { deleteOldNames } from './delete-old.js';
+import { changeKeys, fixLegacyNames, moveReferences } from './execute.js';
+import {
+  assignNewBases,
+  collectReferences,
+  decideKeyItems,
+  decideMoves,
+  keysKey,
+  nextVersions,
+  probeLegacyNames,
+  probeValues,
+  rekeyKey,
+  summarizeRekey,
+} from './plan.js';
+import { matchesFilter, selectReferences } from './select.js';
+import type { RekeyItem, RekeyOptions, RekeyPlan, RekeyResult } from './types.js';
+
+export type { Reference, RekeyCategory, SelectionFilter } from './select.js';
+export { REKEY_CATEGORIES, referencesOf, selectReferences } from './select.js';
+export type { RekeyItem, RekeyOptions, RekeyPlan, RekeyResult } from './types.js';
+
+/** What the options ask for; refuses combinations that would do nothing or far too much. */
+function modeOf(options: RekeyOptions): RekeyPlan['mode'] {
+  const keys = options.keys;
+  const wantsKeys = keys !== undefined && (keys.kmsKeyId !== undefined || keys.tags !== undefined);
+  if (wantsKeys && !canChangeKeys(options.store)) {
+    throw new UsageError(
+      `${options.store.kind}: changing encryption keys or tags in place needs AWS Secrets Manager (--aws-kms-key-id, --tags) or Google Secret Manager (--gcp-kms-key, --tags)`,
+    );
+  }
+  if (options.categories?.length) return 'fix';
+  if (wantsKeys) return 'keys';
+  const f = options.filter ?? {};
+  if (!f.workspaces?.length && !f.actors?.length && !f.coordinates?.length) {
+    throw new UsageError(
+      'say what to re-key: --category (shared-coordinate, workspace-mismatch, legacy-name, all), or --workspace/--actor/--coordinate to move those references to fresh coordinates, or a new key',
+    );
+  }
+  return 'rotate';
+}
+
+interface Resume {
+  /** Item keys to the coordinates an unfinished run chose. */
+  reuse: Map<string, string>;
+  /** Moves the unfinished run already completed (not planned again). */
+  done: Set<string>;
+}
+
+/**
+ * The plan: what would move where, what gets a new key, and every conflict. Reads only (the
+ * inventory, and store reads: values as Airbyte reads them, DescribeSecret-style metadata); the
+ * journal is not created, so a dry run writes nothing anywhere.
+ */
+export async function planRekey(
+  options: RekeyOptions,
+  resume: Resume = { reuse: new Map(), done: new Set() },
+): Promise<RekeyPlan> {
+  const mode = modeOf(options);
+  const concurrency = options.concurrency ?? 8;
+  const store = options.store;
+  options.onProgress?.({ phase: 'plan', done: 0, total: 1 });
+  const all = await collectReferences(
+    readInventory(options.pool, options.batchSize ? { batchSize: options.batchSize } : {}),
+  );
+  const filter = options.filter ?? {};
+  const filtered = all.filter((r) => matchesFilter(r, filter));
+  const categories = mode === 'fix' ? [...new Set(options.categories)] : [];
+  const notes: string[] = [];
+  if (categories.includes('legacy-name') && store.kind !== 'aws') {
+    notes.push(
+      'legacy-name applies to AWS Secrets Manager only (the only store Airbyte reads with a base-name fallback)',
+    );
+  }
+  const wantsLegacy =
+    store.kind === 'aws' &&
+    (categories.includes('legacy-name') || mode === 'keys' || options.keys !== undefined);
+  const legacy = wantsLegacy
+    ? await probeLegacyNames(
+        store,
+        filtered.map((r) => r.coordinate),
+        concurrency,
+      )
+    : new Set<string>();
+
+  const selected =
+    mode === 'keys'
+      ? []
+      : selectReferences(all, { ...(mode === 'fix' ? { categories } : {}), filter, legacy }).filter(
+          (s) => !resume.done.has(rekeyKey(s.reference)),
+        );
+  const values = await probeValues(
+    store,
+    selected.map((s) => s.reference.coordinate),
+    concurrency,
+  );
+  const versions = await nextVersions(
+    store,
+    selected.filter((s) => s.fix === 'new-version').map((s) => s.reference),
+    all,
+  );
+  const items: RekeyItem[] = decideMoves({ all, selected, values, versions, reuse: resume.reuse });
+
+  if (options.keys) {
+    const moving = new Set(items.filter((i) => i.action === 'rekey').map((i) => i.key));
+    const copying = new Set(items.filter((i) => i.action === 'copy').map((i) => i.coordinate));
+    const kept: Array<{ coordinate: string; workspaceId: string | null }> = [];
+    const afterCopy = new Map<string, RekeyItem>();
+    for (const r of filtered) {
+      if (moving.has(rekeyKey(r))) continue;
+      if (copying.has(r.coordinate)) {
+        afterCopy.set(r.coordinate, {
+          key: keysKey(r.coordinate),
+          action: 'reencrypt',
+          categories: [],
+          workspaceId: r.workspaceId,
+          coordinate: r.coordinate,
+          reason: 'after its full name is written',
+        });
+      } else {
+        // A legacy name Airbyte reads through its fallback: the base name is the secret in use.
+        const name = legacy.has(r.coordinate) ? parseCoordinate(r.coordinate).base! : r.coordinate;
+        kept.push({ coordinate: name, workspaceId: r.workspaceId });
+      }
+    }
+    items.push(...(await decideKeyItems(store, kept, options.keys, concurrency)), ...afterCopy.values());
+  }
+  options.onProgress?.({ phase: 'plan', done: 1, total: 1 });
+  return { store: store.description, mode, categories, items, ...summarizeRekey(items), notes };
+}
+
+/**
+ * The re-key run: plan, journal every item with the coordinate it will use, then fix legacy names,
+ * move references (write, read back, rewrite rows transactionally), change keys and tags, delete
+ * old names (with `deleteOld`), and verify every reference the way Airbyte reads it. Resumes the
+ * newest unfinished re-key run on the same store. One re-key per store at a time (advisory lock).
+ */
+export async function runRekey(options: RekeyOptions): Promise<RekeyResult> {
+  modeOf(options);
+  const journal = new Journal(options.pool, options.journalSchema);
+  await journal.ensure();
+  const lockKey = `airbyte-secrets:rekey:${options.store.description}`;
+  const lock = await options.pool.connect();
+  try {
+    const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+      lockKey,
+    ]);
+    if (!got.rows[0]?.ok)
+      throw new UsageError('another re-key of this store is running; wait for it or stop it first');
+    return await rekeyLocked(options, journal);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
+    lock.release();
+  }
+}
+
+async function rekeyLocked(options: RekeyOptions, journal: Journal): Promise<RekeyResult> {
+  const store = options.store;
+  const concurrency = options.concurrency ?? 8;
+  const previous = options.resume
+    ? await journal.run(options.resume)
+    : await journal.unfinishedRun('rekey', store.description, store.description);
+  if (options.resume && (previous?.kind !== 'rekey' || previous.target_store !== store.description)) {
+    throw new UsageError(
+      `no re-key run ${options.resume} on ${store.description} in the journal: see 'airbyte-secrets runs'`,
+    );
+  }
+  const resume = { reuse: new Map<string, string>(), done: new Set<string>() };
+  if (previous) {
+    for (const item of await journal.items(previous.id, { action: 'rekey' })) {
+      if (item.state === 'rewritten') resume.done.add(item.item_key);
+      else if (item.coordinate) resume.reuse.set(item.item_key, item.coordinate);
+    }
+  }
+  const plan = await planRekey(options, resume);
+  assignNewBases(plan.items, options.newUuid ?? randomUUID);
+
+  const runId = previous?.id ?? randomUUID();
+  if (previous) await journal.markRun(runId, 'running');
+  else {
+    await journal.createRun({
+      id: runId,
+      kind: 'rekey',
+      state: 'running',
+      started_by: Journal.operator(),
+      source_kind: store.kind,
+      source_store: store.description,
+      target_kind: store.kind,
+      target_store: store.description,
+      options: {
+        mode: plan.mode,
+        categories: plan.categories,
+        filter: options.filter ?? {},
+        deleteOld: options.deleteOld === true,
+        ...(options.keys?.kmsKeyId ? { kmsKeyId: options.keys.kmsKeyId } : {}),
+        ...(options.keys?.tags ? { tags: Object.keys(options.keys.tags) } : {}),
+      },
+    });
+  }
+  // Journal every item, with the coordinate it will use, before the first store write.
+  await journal.upsertItems(
+    runId,
+    plan.items.map((i) => ({
+      item_key: i.key,
+      action: i.action,
+      state: i.action === 'skip' ? 'verified' : i.action === 'conflict' ? 'conflict' : 'pending',
+      holder: i.holder ?? null,
+      row_id: i.rowId ?? null,
+      path: i.path ?? null,
+      workspace_id: i.workspaceId,
+      coordinate: i.coordinate ?? null,
+      reason: i.reason ?? null,
+    })),
+  );
+
+  const ctx: ExecuteContext = {
+    pool: options.pool,
+    journal,
+    runId,
+    source: store,
+    target: store,
+    writeSource: false,
+    concurrency,
+    readRows: (only) => readInventory(options.pool, { only }),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+  let keys: RekeyResult['keys'];
+  let deleted: RekeyResult['deleted'] = [];
+  let keptOld: RekeyResult['keptOld'] = [];
+  try {
+    await fixLegacyNames(ctx, plan.items);
+    await moveReferences(ctx, plan.items);
+    if (options.keys && canChangeKeys(store)) {
+      const moved = await journal.items(runId, { action: 'rekey', state: 'rewritten' });
+      const targets = [
+        ...plan.items
+          .filter((i) => i.action === 'reencrypt')
+          .map((i) => ({ coordinate: i.coordinate!, workspaceId: i.workspaceId })),
+        ...moved
+          .filter((m) => m.coordinate)
+          .map((m) => ({ coordinate: m.coordinate!, workspaceId: m.workspace_id })),
+      ];
+      const unique = [...new Map(targets.map((t) => [t.coordinate, t])).values()];
+      keys = await changeKeys(ctx, store, options.keys, unique);
+      keys.already += plan.items.filter((i) => i.action === 'skip' && i.key.startsWith('keys:')).length;
+    }
+    if (options.deleteOld) {
+      const fixed = (await journal.items(runId, { action: 'copy', state: 'verified' })).map(
+        (i) => i.coordinate!,
+      );
+      ({ deleted, kept: keptOld } = await deleteOldNames(ctx, fixed));
+    }
+  } catch (err) {
+    await journal.markRun(runId, 'failed').catch(() => undefined);
+    throw err;
+  }
+  const verification = await verifyStore({
+    pool: options.pool,
+    store,
+    concurrency,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+
+  // This attempt's items, moves finished by an earlier attempt, and the key and delete passes.
+  const planned = new Set([...plan.items.map((i) => i.key), ...resume.done]);
+  const rows = (await journal.items(runId)).filter(
+    (r) => planned.has(r.item_key) || r.item_key.startsWith('keys:') || r.item_key.startsWith('delete-old:'),
+  );
+  const states: Record<string, number> = {};
+  for (const r of rows) states[r.state] = (states[r.state] ?? 0) + 1;
+  const problems = rows
+    .filter((r) => r.state === 'failed' || r.state === 'conflict' || r.state === 'superseded')
+    .map((r) => ({
+      key: r.item_key,
+      action: r.action,
+      state: r.state,
+      reason: r.reason,
+      ...(r.coordinate ? { coordinate: r.coordinate } : {}),
+      ...(r.row_id ? { rowId: r.row_id } : {}),
+      ...(r.path ? { path: r.path } : {}),
+    }));
+  const failed = rows.some((r) => r.state === 'failed' || r.state === 'pending');
+  await journal.finishRun(runId, failed ? 'failed' : 'completed', states);
+  return {
+    runId,
+    resumed: Boolean(previous),
+    store: { kind: store.kind, description: store.description },
+    plan: {
+      mode: plan.mode,
+      categories: plan.categories,
+      summary: plan.summary,
+      byCategory: plan.byCategory,
+      notes: plan.notes,
+    },
+    states,
+    problems,
+    ...(keys ? { keys } : {}),
+    deleted,
+    keptOld,
+    verification,
+    ok:
+      problems.length === 0 &&
+      verification.failures.length === 0 &&
+      deleted.every((d) => d.outcome !== 'failed'),
+  };
+}
