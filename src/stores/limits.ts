@@ -2,11 +2,13 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { SecretValue } from '../util/secret-value.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { StoreError } from './errors.js';
+import { canChangeKeys, type KeyChange, type KeyChangeResult } from './key-change.js';
 import {
   MAX_RETRY_AFTER_MS,
   MIN_RATE_SHARE,
-  RECOVERY_STEP,
+  RECOVERY_PER_SECOND,
   type RetryPolicy,
+  SLOWDOWN_WINDOW_MS,
   STORE_QUOTAS,
   THROTTLE_SLOWDOWN,
 } from './quotas.js';
@@ -45,6 +47,8 @@ export interface LimitOptions {
   random?: () => number;
   /** How to wait between tries, for tests. @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds clock for the adaptive rate, for tests. @default performance.now */
+  now?: () => number;
 }
 
 export interface LimitStats {
@@ -67,14 +71,24 @@ export interface LimitedStore extends SecretStore {
 
 type QuotaClass = 'read' | 'write' | 'metadata';
 
-/** A token bucket whose rate drops on throttling and climbs back on success, never above `configured`. */
+/**
+ * A token bucket whose rate drops on throttling and climbs back with time, never above
+ * `configured`. Throttles within one window of the last slowdown are one congestion event (many
+ * calls in flight all see the same empty bucket), so the rate is cut once per event, not once
+ * per call; recovery is per second, not per call, so it does not depend on concurrency.
+ */
 class AdaptivePacer {
   readonly configured: number;
   readonly #bucket: TokenBucket;
+  readonly #now: () => number;
+  #lastSlowdown = Number.NEGATIVE_INFINITY;
+  #lastAdjust: number;
 
-  constructor(rate: number) {
+  constructor(rate: number, now: () => number) {
     this.configured = rate;
     this.#bucket = new TokenBucket(rate);
+    this.#now = now;
+    this.#lastAdjust = now();
   }
 
   get rate(): number {
@@ -86,15 +100,22 @@ class AdaptivePacer {
   }
 
   throttled(): void {
+    const now = this.#now();
+    if (now - this.#lastSlowdown < SLOWDOWN_WINDOW_MS) return;
+    this.#lastSlowdown = now;
+    this.#lastAdjust = now;
     const floor = this.configured * MIN_RATE_SHARE;
     this.#bucket.setRate(Math.max(floor, this.#bucket.rate * THROTTLE_SLOWDOWN));
   }
 
   succeeded(): void {
     const rate = this.#bucket.rate;
+    const now = this.#now();
     if (rate < this.configured) {
-      this.#bucket.setRate(Math.min(this.configured, rate + this.configured * RECOVERY_STEP));
+      const grow = ((now - this.#lastAdjust) / 1000) * RECOVERY_PER_SECOND * this.configured;
+      if (grow > 0) this.#bucket.setRate(Math.min(this.configured, rate + grow));
     }
+    this.#lastAdjust = now;
   }
 }
 
@@ -112,24 +133,31 @@ class LimitedSecretStore implements LimitedStore {
   readonly #sleep: (ms: number) => Promise<void>;
   #pausedUntil = 0;
   readonly #stats = { calls: 0, attempts: 0, retries: 0, throttles: 0, failures: 0 };
+  /** Present only when the wrapped store can change keys (`canChangeKeys` then holds for the wrapper too); paced as a write. */
+  readonly changeKey?: (coordinate: string, change: KeyChange) => Promise<KeyChangeResult>;
 
   constructor(inner: SecretStore, options: LimitOptions) {
     const quota = STORE_QUOTAS[inner.kind];
     this.#inner = inner;
+    if (canChangeKeys(inner)) {
+      this.changeKey = (coordinate, change) =>
+        this.#call('write', 1, () => inner.changeKey(coordinate, change));
+    }
     this.#limit = pLimit(positive(options.concurrency) ?? quota.concurrency);
     const writeRate = positive(options.rate) ?? quota.writeRate;
     const readRate = positive(options.readRate) ?? quota.readRate;
     const metadataRate = positive(options.metadataRate) ?? quota.metadataRate;
+    const now = options.now ?? (() => performance.now());
     if (readRate === undefined && metadataRate === undefined && quota.writeRate === undefined && writeRate) {
       // A store whose service counts no classes (database, Vault): `rate` paces every request.
-      const all = new AdaptivePacer(writeRate);
+      const all = new AdaptivePacer(writeRate, now);
       this.#pacers = { write: all, read: all, metadata: all };
     } else {
-      const read = readRate ? new AdaptivePacer(readRate) : undefined;
+      const read = readRate ? new AdaptivePacer(readRate, now) : undefined;
       this.#pacers = {
-        write: writeRate ? new AdaptivePacer(writeRate) : undefined,
+        write: writeRate ? new AdaptivePacer(writeRate, now) : undefined,
         read,
-        metadata: metadataRate ? new AdaptivePacer(metadataRate) : read,
+        metadata: metadataRate ? new AdaptivePacer(metadataRate, now) : read,
       };
     }
     this.#writeCost = quota.writeCost;
@@ -257,16 +285,18 @@ class LimitedSecretStore implements LimitedStore {
 
   /** Decides whether to try again; if so, records it, slows down and waits the backoff. */
   async #shouldRetry(err: unknown, attempt: number, cls: QuotaClass): Promise<boolean> {
-    if (!(err instanceof StoreError) || !err.retryable || attempt >= this.#retry.maxAttempts) return false;
-    this.#stats.retries++;
-    const bounds = err.kind === 'throttled' ? this.#retry.throttled : this.#retry.transient;
-    const ceiling = Math.min(bounds.maxMs, bounds.baseMs * 2 ** (attempt - 1));
-    let delay = this.#random() * ceiling;
+    if (!(err instanceof StoreError) || !err.retryable) return false;
+    // A throttle is a signal to slow down even when this call gives up.
     if (err.kind === 'throttled') {
       this.#stats.throttles++;
       this.#pacers[cls]?.throttled();
       this.#onThrottle?.(err);
     }
+    if (attempt >= this.#retry.maxAttempts) return false;
+    this.#stats.retries++;
+    const bounds = err.kind === 'throttled' ? this.#retry.throttled : this.#retry.transient;
+    const ceiling = Math.min(bounds.maxMs, bounds.baseMs * 2 ** (attempt - 1));
+    let delay = this.#random() * ceiling;
     if (err.retryAfterMs !== undefined && err.retryAfterMs > 0) {
       // The service said how long; everyone waits that long, this call with a little jitter on top.
       const after = Math.min(err.retryAfterMs, MAX_RETRY_AFTER_MS);

@@ -128,10 +128,12 @@ export const STORE_QUOTAS: Record<StoreKind, StoreQuota> = {
   },
 };
 
-/** Adaptive slowdown: the rate is multiplied by this on every throttle... */
+/** Adaptive slowdown: the rate is multiplied by this on a throttle... */
 export const THROTTLE_SLOWDOWN = 0.7;
-/** ...and grows back by this share of the configured rate per successful call (AIMD, like TCP). */
-export const RECOVERY_STEP = 0.02;
+/** ...at most once per this window: throttles of calls already in flight are the same event... */
+export const SLOWDOWN_WINDOW_MS = 1_000;
+/** ...and grows back by this share of the configured rate per second without throttling (AIMD, like TCP). */
+export const RECOVERY_PER_SECOND = 0.05;
 /** The rate never drops below this share of the configured rate. */
 export const MIN_RATE_SHARE = 0.05;
 /** A `retryAfterMs` longer than this is treated as this (a confused server must not stall a run for hours). */

@@ -191,14 +191,47 @@ describe('withLimits', () => {
         throw fail('throttled', 'write');
       }
     });
-    const limited = withLimits(store, { rate: 1000, sleep: async () => {}, random: () => 0 });
+    let clock = 0;
+    const limited = withLimits(store, {
+      rate: 1000,
+      sleep: async () => {},
+      random: () => 0,
+      now: () => clock,
+    });
     assert.equal(limited.stats().writeRate, 1000);
     await limited.write('a', new SecretValue('v'));
-    // One throttle (× 0.7), then the successful retry (+ 2% of 1000).
-    assert.equal(limited.stats().writeRate, 720);
-    for (let i = 0; i < 40; i++) await limited.write(`b${i}`, new SecretValue('v'));
+    // One throttle (× 0.7); the retry succeeds at once, so nothing has grown back yet.
+    assert.equal(limited.stats().writeRate, 700);
+    // Back by 5% of the configured rate per second without throttling, never above it.
+    clock += 1000;
+    await limited.write('b', new SecretValue('v'));
+    assert.equal(limited.stats().writeRate, 750);
+    clock += 60_000;
+    await limited.write('c', new SecretValue('v'));
     assert.equal(limited.stats().writeRate, 1000);
     assert.equal(limited.stats().readRate, STORE_QUOTAS.aws.readRate);
+  });
+
+  test('throttles of calls already in flight count as one slowdown', async () => {
+    let clock = 0;
+    const store = fakeStore('aws', (op) => {
+      if (op === 'write') throw fail('throttled', 'write');
+    });
+    const limited = withLimits(store, {
+      rate: 1000,
+      maxAttempts: 1,
+      sleep: async () => {},
+      now: () => clock,
+    });
+    const writes = Array.from({ length: 8 }, (_, i) =>
+      limited.write(`w${i}`, new SecretValue('v')).catch(() => 'throttled'),
+    );
+    await Promise.all(writes);
+    assert.equal(limited.stats().throttles, 8);
+    assert.equal(limited.stats().writeRate, 700, 'one cut for the whole wave');
+    clock += 1500;
+    await limited.write('late', new SecretValue('v')).catch(() => undefined);
+    assert.equal(Math.round(limited.stats().writeRate ?? 0), 490, 'a later throttle is a new event');
   });
 
   test('a store without quota classes paces every request at `rate`', async () => {
@@ -214,7 +247,17 @@ describe('withLimits', () => {
     const store = fakeStore('gcp', () => {
       throw fail('throttled', 'write');
     });
-    const limited = withLimits(store, { rate: 100, maxAttempts: 30, sleep: async () => {}, random: () => 0 });
+    let clock = 0;
+    const limited = withLimits(store, {
+      rate: 100,
+      maxAttempts: 30,
+      random: () => 0,
+      now: () => clock,
+      // Each backoff lasts past the slowdown window, so every throttle is a new event.
+      sleep: async () => {
+        clock += 2000;
+      },
+    });
     await assert.rejects(limited.write('a', new SecretValue('v')));
     assert.equal(limited.stats().writeRate, 5);
   });
