@@ -4,8 +4,8 @@ import { databaseFromEnv } from '../config/database.js';
 import { currentEnvironment } from '../config/environment.js';
 import type { DatabaseConnection as StoreDatabaseConnection } from '../config/store-settings.js';
 import { chooseStoreKind, resolveStoreSettings } from '../config/store-settings.js';
-import { createStore } from '../stores/registry.js';
 import type { StoreSettings } from '../config/types.js';
+import { createStore } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 
@@ -44,13 +44,17 @@ export async function openAirbyteDatabase(
       "no Airbyte database: pass --database-url or set DATABASE_URL (as in Airbyte's pods), with DATABASE_USER/DATABASE_PASSWORD",
     );
   }
-  const conn = { url, ...(env.user ? { user: env.user } : {}), ...(env.password ? { password: env.password } : {}) };
+  const conn = {
+    url,
+    ...(env.user ? { user: env.user } : {}),
+    ...(env.password ? { password: env.password } : {}),
+  };
   const pool = await openDatabase({ ...resolveDatabaseConnection(conn), max: poolSize });
   resources.defer(() => pool.end());
   return {
     pool,
     connection: {
-      connectionString: url.replace(/^jdbc:/, ''),
+      connectionString: url,
       ...(env.user ? { user: env.user } : {}),
       ...(env.password ? { password: env.password } : {}),
     },
@@ -79,6 +83,10 @@ export async function openStore(
 
 /** Which store Airbyte's env explicitly says it uses (SECRET_PERSISTENCE), if it says (for cleanup's guard). */
 export async function currentAirbyteStore(flags: Record<string, unknown>): Promise<string | undefined> {
-  const choice = await chooseStoreKind({ side: 'from', env: currentEnvironment(), flags: { ...flags, from: undefined } });
+  const choice = await chooseStoreKind({
+    side: 'from',
+    env: currentEnvironment(),
+    flags: { ...flags, from: undefined },
+  });
   return choice.origin === 'default' ? undefined : choice.kind;
 }

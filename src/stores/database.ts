@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { resolveDatabaseConnection } from '../airbyte/connection.js';
 import type { DatabaseStoreSettings } from '../config/types.js';
 import { SecretValue } from '../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from './errors.js';
@@ -56,9 +57,13 @@ class DatabaseSecretStore implements SecretStore {
     this.#pool =
       deps.pool ??
       new pg.Pool({
-        connectionString: settings.connectionString,
-        ...(settings.user ? { user: settings.user } : {}),
-        ...(settings.password ? { password: settings.password.reveal() } : {}),
+        // Airbyte's jdbc: URLs and DATABASE_USER/DATABASE_PASSWORD given apart, parsed one way for
+        // the whole tool (a bare connectionString would let the URL's user win over DATABASE_USER).
+        ...resolveDatabaseConnection({
+          url: settings.connectionString,
+          ...(settings.user ? { user: settings.user } : {}),
+          ...(settings.password ? { password: settings.password } : {}),
+        }),
         max: settings.limits?.concurrency ?? STORE_QUOTAS.database.concurrency,
       });
     // An idle client losing its connection must not crash the process; the next query reports it.

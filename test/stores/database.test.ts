@@ -261,3 +261,35 @@ describe('database store errors', () => {
     }
   });
 });
+
+describe('database store connection settings', () => {
+  test("Airbyte's jdbc: URL with DATABASE_USER given apart connects as that user", async () => {
+    const db = await createTestDatabase('dbjdbc');
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    const role = `abs_jdbc_${randomBytes(3).toString('hex')}`;
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN; GRANT ALL ON SCHEMA public TO ${role}`);
+      const host = new URL(db.url);
+      // The URL names no user; pg would otherwise fall back to the OS user, not DATABASE_USER.
+      const store = await createDatabaseStore({
+        kind: 'database',
+        connectionString: `jdbc:postgresql://${host.hostname}:${host.port}/${db.name}`,
+        user: role,
+      });
+      try {
+        await store.write('airbyte_workspace_x_secret_y_v1', new SecretValue('v'));
+        const owner = await admin.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'secrets'`);
+        assert.equal(owner.rows[0].tableowner, role);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await admin
+        .query(`DROP TABLE IF EXISTS secrets; DROP OWNED BY ${role}; DROP ROLE ${role}`)
+        .catch(() => undefined);
+      await admin.end();
+      await db.drop();
+    }
+  });
+});
