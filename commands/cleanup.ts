@@ -8,21 +8,33 @@ import { renderCleanup } from '../src/report/migration.js';
 import { UsageError } from '../src/util/errors.js';
 
 export default class Cleanup extends BaseCommand {
-  static override summary = 'After the switch, delete from the old store what the new store verifiably holds.';
+  static override summary =
+    'After the switch, delete from the old store what the new store verifiably holds.';
   static override description =
     "Deletes from the old store only the referenced secrets whose identical value is in the store Airbyte uses now. For the database store this removes the plaintext rows of the secrets table; cloud stores use their recovery window unless --hard. A dry run unless --yes. Refuses to clean the store Airbyte's env still points at.";
   static override examples = [
-    { description: 'What would be removed from the database table', command: '<%= config.bin %> <%= command.id %> --store database --verified-in vault' },
-    { description: 'Remove it', command: '<%= config.bin %> <%= command.id %> --store database --verified-in vault --yes' },
+    {
+      description: 'What would be removed from the database table',
+      command: '<%= config.bin %> <%= command.id %> --store database --verified-in vault',
+    },
+    {
+      description: 'Remove it',
+      command: '<%= config.bin %> <%= command.id %> --store database --verified-in vault --yes',
+    },
   ];
   static override flags = {
     ...targetStoreFlags,
     ...limitFlags,
     store: Flags.string({ summary: 'The old store to clean.', required: true }),
-    'verified-in': Flags.string({ summary: 'The store Airbyte uses now (default: from SECRET_PERSISTENCE).' }),
+    'verified-in': Flags.string({
+      summary: 'The store Airbyte uses now (default: from SECRET_PERSISTENCE).',
+    }),
     yes: Flags.boolean({ summary: 'Delete for real (default: dry run).' }),
     hard: Flags.boolean({ summary: 'Skip recovery windows (AWS force delete, Azure purge).' }),
-    force: Flags.boolean({ summary: "Clean even though Airbyte's env still names this store.", hidden: true }),
+    force: Flags.boolean({
+      summary: "Clean even though Airbyte's env still names this store.",
+      hidden: true,
+    }),
   };
 
   async run(): Promise<CleanupResult> {
@@ -36,10 +48,14 @@ export default class Cleanup extends BaseCommand {
         ? await openStore(resources, 'to', { ...flags, to: flags['verified-in'] }, db)
         : await openStore(resources, 'from', { ...flags, from: undefined }, db);
       if (old.description === current.description) {
-        throw new UsageError(`--store ${flags.store} is the store to verify against: name the new store with --verified-in`);
+        throw new UsageError(
+          `--store ${flags.store} is the store to verify against: name the new store with --verified-in`,
+        );
       }
       if (flags.yes && !flags.force && (await currentAirbyteStore(flags)) === old.kind) {
-        throw new UsageError(`Airbyte's env still uses ${old.kind}: switch Airbyte first (SECRET_PERSISTENCE)`);
+        throw new UsageError(
+          `Airbyte's env still uses ${old.kind}: switch Airbyte first (SECRET_PERSISTENCE)`,
+        );
       }
       const result = await cleanupOldStore({
         pool: db.pool,

@@ -35,6 +35,10 @@ JSON line as soon as it listens, and keeps running.`;
       min: 0,
       max: 65535,
     }),
+    host: Flags.string({
+      summary: 'Address to listen on; 0.0.0.0 only inside a container (the emulator has no real security).',
+      default: '127.0.0.1',
+    }),
     latency: Flags.integer({ summary: 'Milliseconds added to every response.', default: 0, min: 0 }),
     quota: Flags.boolean({
       summary: "Enforce the provider's published quota.",
@@ -50,6 +54,7 @@ JSON line as soon as it listens, and keeps running.`;
     const faultRate = flags['fault-rate'] === undefined ? undefined : parseRate(flags['fault-rate']);
     const { emulator, info } = await startEmulator(args.kind as EmulatorKind, {
       port: flags.port,
+      host: flags.host,
       latencyMs: flags.latency,
       ...(flags.quota ? {} : { quota: false }),
       ...(faultRate ? { faults: { rate: faultRate, seed: Date.now() } } : {}),

@@ -4,26 +4,55 @@ import { CommandResources, openAirbyteDatabase, openStore } from '../src/cli/con
 import { progressReporter } from '../src/cli/progress.js';
 import { fromStoreFlags, limitFlags, targetStoreFlags, toStoreFlags } from '../src/cli/store-flags.js';
 import { type Cutover, cutoverHelp } from '../src/migrate/cutover.js';
-import { type MigrationPlan, type MigrationResult, planMigration, runMigration } from '../src/migrate/index.js';
+import {
+  type MigrationPlan,
+  type MigrationResult,
+  planMigration,
+  runMigration,
+} from '../src/migrate/index.js';
 import { renderMigration, renderPlan } from '../src/report/migration.js';
 
 export default class Migrate extends BaseCommand {
-  static override summary = 'Copy every connector secret to another store, verify it, and rewrite plaintext into references.';
-  static override description = `Reads Airbyte's config database, copies each referenced secret from the store Airbyte uses now to the target under the same coordinate (Airbyte reads the same name from whichever store it is configured with), extracts plaintext found inline into new coordinates in both stores, reads every write back, then rewrites the configurations in transactions that refuse rows changed meanwhile. Every step is journaled: run it again to resume, or roll it back with 'rollback'. Airbyte can keep running throughout.`;
+  static override summary =
+    'Copy every connector secret to another store, verify it, and rewrite plaintext into references.';
+  static override description =
+    `Reads Airbyte's config database, copies each referenced secret from the store Airbyte uses now to the target under the same coordinate (Airbyte reads the same name from whichever store it is configured with), extracts plaintext found inline into new coordinates in both stores, reads every write back, then rewrites the configurations in transactions that refuse rows changed meanwhile. Every step is journaled: run it again to resume, or roll it back with 'rollback'. Airbyte can keep running throughout.`;
   static override examples = [
-    { description: 'See what would happen, writing nothing anywhere', command: '<%= config.bin %> <%= command.id %> --to vault --vault-address https://vault:8200 --dry-run' },
-    { description: 'Migrate from the database table to Vault', command: 'VAULT_AUTH_TOKEN=… <%= config.bin %> <%= command.id %> --to vault --vault-address https://vault:8200 --vault-prefix secret/' },
-    { description: 'Migrate to AWS Secrets Manager described by the target Helm values', command: '<%= config.bin %> <%= command.id %> --to-values values-aws.yaml --to-secret airbyte-config-secrets.yaml' },
-    { description: 'Resume a run that was interrupted', command: '<%= config.bin %> <%= command.id %> --to vault --resume 3f0c…' },
+    {
+      description: 'See what would happen, writing nothing anywhere',
+      command: '<%= config.bin %> <%= command.id %> --to vault --vault-address https://vault:8200 --dry-run',
+    },
+    {
+      description: 'Migrate from the database table to Vault',
+      command:
+        'VAULT_AUTH_TOKEN=… <%= config.bin %> <%= command.id %> --to vault --vault-address https://vault:8200 --vault-prefix secret/',
+    },
+    {
+      description: 'Migrate to AWS Secrets Manager described by the target Helm values',
+      command:
+        '<%= config.bin %> <%= command.id %> --to-values values-aws.yaml --to-secret airbyte-config-secrets.yaml',
+    },
+    {
+      description: 'Resume a run that was interrupted',
+      command: '<%= config.bin %> <%= command.id %> --to vault --resume 3f0c…',
+    },
   ];
   static override flags = {
     ...fromStoreFlags,
     ...toStoreFlags,
     ...targetStoreFlags,
     ...limitFlags,
-    'dry-run': Flags.boolean({ summary: 'Only plan: read both stores and the database, write nothing anywhere.' }),
-    resume: Flags.string({ summary: 'Resume this run id (default: the newest unfinished run between the same stores).' }),
-    'helm-shape': Flags.string({ summary: 'Chart shape of the printed cut-over values.', options: ['v1', 'v2'], default: 'v2' }),
+    'dry-run': Flags.boolean({
+      summary: 'Only plan: read both stores and the database, write nothing anywhere.',
+    }),
+    resume: Flags.string({
+      summary: 'Resume this run id (default: the newest unfinished run between the same stores).',
+    }),
+    'helm-shape': Flags.string({
+      summary: 'Chart shape of the printed cut-over values.',
+      options: ['v1', 'v2'],
+      default: 'v2',
+    }),
     'batch-size': Flags.integer({ summary: 'Rows per database read.', hidden: true, min: 1 }),
   };
 
@@ -32,7 +61,7 @@ export default class Migrate extends BaseCommand {
     const resources = new CommandResources();
     const progress = progressReporter({ quiet: this.jsonEnabled() });
     try {
-      const db = await openAirbyteDatabase(resources, flags, (flags.concurrency ?? 8) + 4);
+      const db = await openAirbyteDatabase(resources, flags, (flags.concurrency ?? 16) + 4);
       const source = await openStore(resources, 'from', flags, db);
       const target = await openStore(resources, 'to', flags, db);
       const options = {
@@ -71,7 +100,10 @@ function renderCutover(c: Cutover): string {
     ...(c.env.credentials.length ? [`  and, from your secret store: ${c.env.credentials.join(', ')}`] : []),
     '',
     `or merge into your Helm values (chart ${c.helmShape}):`,
-    ...c.helmValues.trimEnd().split('\n').map((l) => `  ${l}`),
+    ...c.helmValues
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`),
     ...c.env.notes.map((n) => `Note: ${n}`),
     '',
     'Next steps:',

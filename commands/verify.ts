@@ -7,18 +7,30 @@ import { type VerifyResult, verifyStore } from '../src/migrate/index.js';
 import { renderVerify } from '../src/report/migration.js';
 
 export default class Verify extends BaseCommand {
-  static override summary = 'Check that every secret reference in Airbyte resolves in a store, the way Airbyte reads it.';
+  static override summary =
+    'Check that every secret reference in Airbyte resolves in a store, the way Airbyte reads it.';
   static override description =
     "Resolves every reference in the config database (actor configs, OAuth parameters, webhook configs, secret_config rows) against the store as Airbyte's hydration does, fallbacks included; a missing or blank value fails. With --compare, also checks that a second store holds identical values. Exit 1 when anything does not resolve.";
   static override examples = [
-    { description: 'Verify the store Airbyte uses now (from its env)', command: '<%= config.bin %> <%= command.id %>' },
-    { description: 'Verify Vault before switching Airbyte to it', command: '<%= config.bin %> <%= command.id %> --store vault --vault-address https://vault:8200' },
-    { description: 'Check Vault holds the same values as the database table', command: '<%= config.bin %> <%= command.id %> --store vault --compare database' },
+    {
+      description: 'Verify the store Airbyte uses now (from its env)',
+      command: '<%= config.bin %> <%= command.id %>',
+    },
+    {
+      description: 'Verify Vault before switching Airbyte to it',
+      command: '<%= config.bin %> <%= command.id %> --store vault --vault-address https://vault:8200',
+    },
+    {
+      description: 'Check Vault holds the same values as the database table',
+      command: '<%= config.bin %> <%= command.id %> --store vault --compare database',
+    },
   ];
   static override flags = {
     ...targetStoreFlags,
     ...limitFlags,
-    store: Flags.string({ summary: 'Store to verify (default: the one Airbyte uses now, from SECRET_PERSISTENCE).' }),
+    store: Flags.string({
+      summary: 'Store to verify (default: the one Airbyte uses now, from SECRET_PERSISTENCE).',
+    }),
     'store-values': Flags.string({ summary: 'Helm values.yaml describing the store.' }),
     'store-secret': Flags.string({ summary: 'Kubernetes Secret manifest with its credentials.' }),
     compare: Flags.string({ summary: 'A second store that must hold identical values.' }),
@@ -30,11 +42,19 @@ export default class Verify extends BaseCommand {
     const progress = progressReporter({ quiet: this.jsonEnabled() });
     try {
       const db = await openAirbyteDatabase(resources, flags);
-      const storeFlags = { ...flags, to: flags.store, 'to-values': flags['store-values'], 'to-secret': flags['store-secret'] };
-      const store = flags.store || flags['store-values']
-        ? await openStore(resources, 'to', storeFlags, db)
-        : await openStore(resources, 'from', flags, db);
-      const compare = flags.compare ? await openStore(resources, 'from', { ...flags, from: flags.compare }, db) : undefined;
+      const storeFlags = {
+        ...flags,
+        to: flags.store,
+        'to-values': flags['store-values'],
+        'to-secret': flags['store-secret'],
+      };
+      const store =
+        flags.store || flags['store-values']
+          ? await openStore(resources, 'to', storeFlags, db)
+          : await openStore(resources, 'from', flags, db);
+      const compare = flags.compare
+        ? await openStore(resources, 'from', { ...flags, from: flags.compare }, db)
+        : undefined;
       const result = await verifyStore({
         pool: db.pool,
         store,

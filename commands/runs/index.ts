@@ -6,7 +6,8 @@ import { renderRuns } from '../../src/report/migration.js';
 
 export default class Runs extends BaseCommand {
   static override summary = 'List migration and re-key runs from the journal.';
-  static override description = "Runs are recorded in the tool's own schema (default airbyte_secrets) in the Airbyte database; no secret value is ever stored there.";
+  static override description =
+    "Runs are recorded in the tool's own schema (default airbyte_secrets) in the Airbyte database; no secret value is ever stored there.";
   static override examples = [
     { description: 'The last runs', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'As JSON', command: '<%= config.bin %> <%= command.id %> --limit 5 --json' },

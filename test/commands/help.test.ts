@@ -91,32 +91,31 @@ describe('help, suggestions and completion (built CLI)', () => {
     assert.deepEqual(missing, []);
   });
 
-  test('an unknown command without a TTY exits 127 and points at help, without prompting', () => {
+  test('an unknown command names the nearest one in one line and exits 2, without prompting', () => {
     const r = cli('migrat');
-    assert.equal(r.status, 127);
-    const err = r.stderr.replace(ANSI, '');
-    assert.match(err, /migrat is not a airbyte-secrets command/);
-    assert.match(err, /Run airbyte-secrets help for a list of available commands/);
-    assert.doesNotMatch(err, /Did you mean/);
+    assert.equal(r.status, 2);
+    const err = r.stderr.replace(ANSI, '').trim();
+    assert.match(err, /'migrat' is not an airbyte-secrets command\. Did you mean 'migrate'\?/);
+    assert.equal(err.split('\n').filter((l) => l.startsWith('Error')).length, 1);
+    assert.doesNotMatch(r.stdout, /Plan:|Run [0-9a-f-]{36}/, 'migrate did not run');
+    const far = cli('frobnicate');
+    assert.equal(far.status, 2);
+    assert.doesNotMatch(far.stderr, /Did you mean/);
   });
 
-  test('on a terminal it suggests the nearest command (answering no runs nothing)', {
+  test('on a terminal it suggests the nearest command too, and runs nothing', {
     skip: hasScript() ? false : 'util-linux script(1) not installed: no pseudo-terminal to test with',
   }, () => {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'bin', 'run.js'))} migrat`;
-    // script(1) gives the CLI a pseudo-terminal; "n" + Enter answers the prompt.
-    const r = spawnSync(
-      'sh',
-      ['-c', `(sleep 3; printf 'n\\r') | script -qec ${JSON.stringify(command)} /dev/null`],
-      {
-        cwd: ROOT,
-        env,
-        encoding: 'utf8',
-        timeout: 60_000,
-      },
-    );
+    // script(1) gives the CLI a pseudo-terminal.
+    const r = spawnSync('sh', ['-c', `script -qec ${JSON.stringify(command)} /dev/null`], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     const out = `${r.stdout}${r.stderr}`.replace(ANSI, '');
-    assert.match(out, /Did you mean migrate\?/);
+    assert.match(out, /Did you mean 'migrate'\?/);
     assert.doesNotMatch(out, /Plan:|Run [0-9a-f-]{36}/, 'migrate did not run');
   });
 
