@@ -346,7 +346,9 @@ async function loadSpecs(
 ): Promise<SpecCache> {
   const rows = new Map<string, SpecRow>();
   if (info.definitionVersions) {
-    const params = only ? [only.actor ?? [], ...(info.oauthParameters ? [only.actor_oauth_parameter ?? []] : [])] : [];
+    const params = only
+      ? [only.actor ?? [], ...(info.oauthParameters ? [only.actor_oauth_parameter ?? []] : [])]
+      : [];
     const used = await client.query<{ version_id: string }>(usedVersionIdsSql(info, Boolean(only)), params);
     const ids = used.rows.map((r) => r.version_id.toLowerCase()).filter((id) => UUID.test(id));
     if (ids.length > 0) {

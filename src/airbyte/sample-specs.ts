@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../util/package-root.js';
 import { isJsonObject } from './json-path.js';
 
 /**
@@ -17,18 +16,6 @@ export interface SampleSpec {
   actorType: 'source' | 'destination';
   /** The whole ConnectorSpecification (`connectionSpecification`, `advanced_auth`, …), without `x-sample`. */
   spec: Record<string, unknown>;
-}
-
-/** The package root: the nearest folder above this file with our package.json (works from src/ and dist/src/). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && readPackageName(manifest) === 'airbyte-secrets') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('Cannot find the airbyte-secrets package root');
-    dir = up;
-  }
 }
 
 export function sampleSpecsDir(): string {
@@ -55,12 +42,4 @@ function toSample(file: string, doc: unknown): SampleSpec {
     throw new Error(`samples/specs/${file}: x-sample.actorType must be source or destination`);
   }
   return { file, name, dockerRepository, actorType, spec };
-}
-
-function readPackageName(manifest: string): unknown {
-  try {
-    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
-  } catch {
-    return undefined;
-  }
 }

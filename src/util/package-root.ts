@@ -15,7 +15,10 @@ export function packageRoot(): string {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
-      if (name === 'airbyte-secrets') return (cached = dir);
+      if (name === 'airbyte-secrets') {
+        cached = dir;
+        return dir;
+      }
     }
     const parent = dirname(dir);
     if (parent === dir) throw new Error('cannot find the airbyte-secrets package root');
@@ -25,5 +28,6 @@ export function packageRoot(): string {
 
 /** The package's version from package.json. */
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
+    .version;
 }

@@ -31,10 +31,12 @@ export async function seededDatabase(label: string, options: SeedOptions = {}): 
 export async function dumpAirbyteTables(pool: pg.Pool): Promise<Record<string, string[]>> {
   const tables: Record<string, string> = {
     actor: 'SELECT id, workspace_id, name, tombstone, configuration::text, updated_at FROM actor ORDER BY id',
-    actor_oauth_parameter: 'SELECT id, configuration::text, updated_at FROM actor_oauth_parameter ORDER BY id',
+    actor_oauth_parameter:
+      'SELECT id, configuration::text, updated_at FROM actor_oauth_parameter ORDER BY id',
     workspace: 'SELECT id, webhook_operation_configs::text FROM workspace ORDER BY id',
     secrets: 'SELECT coordinate, payload FROM secrets ORDER BY coordinate',
-    secret_config: 'SELECT id, secret_storage_id, descriptor, external_coordinate FROM secret_config ORDER BY id',
+    secret_config:
+      'SELECT id, secret_storage_id, descriptor, external_coordinate FROM secret_config ORDER BY id',
     secret_reference:
       'SELECT id, secret_config_id, scope_type, scope_id, hydration_path FROM secret_reference ORDER BY id',
   };

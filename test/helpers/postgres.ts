@@ -34,7 +34,9 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
         // pool.end() resolves before its sockets are gone; a FORCE drop would then kill them and
         // their clients would throw. Give closing sessions a moment to leave first.
         for (let i = 0; i < 50; i++) {
-          const r = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          const r = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [
+            name,
+          ]);
           if (r.rows[0].n === 0) break;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }

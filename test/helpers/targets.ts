@@ -24,7 +24,12 @@ export async function startTestStore(
   options: { databaseUrl?: string; emulator?: EmulatorOptions } = {},
 ): Promise<TestStore> {
   const opened: SecretStore[] = [];
-  const base = (settings: StoreSettings, emulator: RunningEmulator | undefined, side: (s: 'from' | 'to') => string[], cliEnv: Record<string, string>): TestStore => ({
+  const base = (
+    settings: StoreSettings,
+    emulator: RunningEmulator | undefined,
+    side: (s: 'from' | 'to') => string[],
+    cliEnv: Record<string, string>,
+  ): TestStore => ({
     kind,
     settings,
     ...(emulator ? { emulator } : {}),
@@ -49,7 +54,13 @@ export async function startTestStore(
       const { startVaultEmulator } = await import('../../src/emulators/vault.js');
       const e = await startVaultEmulator(options.emulator);
       return base(
-        { kind: 'vault', address: e.url, token: new SecretValue(e.token), prefix: 'secret/', kvVersion: 'auto' },
+        {
+          kind: 'vault',
+          address: e.url,
+          token: new SecretValue(e.token),
+          prefix: 'secret/',
+          kvVersion: 'auto',
+        },
         e,
         (side) => [`--${side}`, 'vault', '--vault-address', e.url, '--vault-prefix', 'secret/'],
         { VAULT_AUTH_TOKEN: e.token },
@@ -68,11 +79,16 @@ export async function startTestStore(
         },
         e,
         (side) => [`--${side}`, 'aws', '--aws-region', e.region, '--aws-endpoint', e.url],
-        { AWS_SECRET_MANAGER_ACCESS_KEY_ID: e.accessKeyId, AWS_SECRET_MANAGER_SECRET_ACCESS_KEY: e.secretAccessKey },
+        {
+          AWS_SECRET_MANAGER_ACCESS_KEY_ID: e.accessKeyId,
+          AWS_SECRET_MANAGER_SECRET_ACCESS_KEY: e.secretAccessKey,
+        },
       );
     }
     case 'gcp': {
-      const { startGoogleSecretManagerEmulator } = await import('../../src/emulators/google-secret-manager.js');
+      const { startGoogleSecretManagerEmulator } = await import(
+        '../../src/emulators/google-secret-manager.js'
+      );
       const e = await startGoogleSecretManagerEmulator(options.emulator);
       const endpoint = e.url;
       const projectId = e.projectId;

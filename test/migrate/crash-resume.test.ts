@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { getAt } from '../../src/airbyte/json-path.js';
 import { readInventory } from '../../src/airbyte/inventory.js';
+import { getAt } from '../../src/airbyte/json-path.js';
 import { dumpAirbyteTables, type SeededDatabase, seededDatabase } from '../helpers/airbyte-db.js';
 import { BIN, parseJson, ROOT, runCli } from '../helpers/cli.js';
 import { startTestStore, type TestStore } from '../helpers/targets.js';
@@ -33,7 +33,10 @@ function killDuring(args: string[], env: Record<string, string>, phase: 'copy' |
     let armed = false;
     child.stderr.on('data', (d: Buffer) => {
       for (const m of d.toString().matchAll(/phase=(\w+) state=started/g)) current = m[1]!;
-      if (!armed && (current === phase || (phase === 'copy' && current === 'extract') || current === 'verify')) {
+      if (
+        !armed &&
+        (current === phase || (phase === 'copy' && current === 'extract') || current === 'verify')
+      ) {
         armed = true;
         setTimeout(() => child.kill('SIGKILL'), delayMs);
       }
@@ -60,7 +63,9 @@ describe('migrate killed with SIGKILL at random points, 20 times, then resumed',
     vault = await startTestStore('vault', { emulator: { latencyMs: 20 } });
     before_ = new Map();
     for await (const row of readInventory(db.pool)) before_.set(`${row.holder}:${row.rowId}`, row.config);
-    originalSecrets = new Set((await dumpAirbyteTables(db.pool)).secrets!.map((r) => JSON.parse(r)[0] as string));
+    originalSecrets = new Set(
+      (await dumpAirbyteTables(db.pool)).secrets!.map((r) => JSON.parse(r)[0] as string),
+    );
   });
   after(async () => {
     await vault.close();
@@ -74,7 +79,14 @@ describe('migrate killed with SIGKILL at random points, 20 times, then resumed',
     // Ten kills early in the copy phase (each lets a little more through), then ten in the rewrite.
     for (let i = 0; i < 20; i++) {
       const copy = i < 10;
-      phases.push(await killDuring(args, vault.cliEnv, copy ? 'copy' : 'extract', Math.floor(random() * (copy ? 100 : 400))));
+      phases.push(
+        await killDuring(
+          args,
+          vault.cliEnv,
+          copy ? 'copy' : 'extract',
+          Math.floor(random() * (copy ? 100 : 400)),
+        ),
+      );
     }
     assert.ok(phases.filter((p) => p === 'copy').length >= 3, `kills during copy: ${phases.join(',')}`);
     assert.ok(phases.filter((p) => p === 'extract').length >= 3, `kills during rewrite: ${phases.join(',')}`);
@@ -95,7 +107,11 @@ describe('migrate killed with SIGKILL at random points, 20 times, then resumed',
         referenced.add(r.node.coordinate);
         const was = getAt(original, r.path);
         if (typeof was === 'string' && !was.startsWith('*')) {
-          assert.equal((await store.read(r.node.coordinate))?.reveal(), was, `${row.holder}/${row.rowId} ${r.path}`);
+          assert.equal(
+            (await store.read(r.node.coordinate))?.reveal(),
+            was,
+            `${row.holder}/${row.rowId} ${r.path}`,
+          );
         }
       }
       assert.ok(!row.records.some((r) => r.node.kind === 'plaintext'), 'no plaintext left');
@@ -103,7 +119,11 @@ describe('migrate killed with SIGKILL at random points, 20 times, then resumed',
     // Nothing duplicated: the target holds exactly the referenced names, the source nothing extra.
     const inVault = new Set<string>();
     for await (const name of store.list()) inVault.add(name);
-    assert.deepEqual([...inVault].filter((n) => !referenced.has(n)), [], 'no orphan in the target');
+    assert.deepEqual(
+      [...inVault].filter((n) => !referenced.has(n)),
+      [],
+      'no orphan in the target',
+    );
     const secretsNow = (await dumpAirbyteTables(db.pool)).secrets!.map((r) => JSON.parse(r)[0] as string);
     assert.deepEqual(
       secretsNow.filter((c) => !originalSecrets.has(c) && !referenced.has(c)),

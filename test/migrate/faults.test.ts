@@ -9,7 +9,11 @@ import { startTestStore } from '../helpers/targets.js';
 describe('a migration survives a misbehaving store', () => {
   for (const kind of ['vault', 'aws', 'gcp', 'azure'] as const) {
     test(`${kind}: throttling, 5xx and resets on 20% of requests still end with everything verified`, async () => {
-      const db = await seededDatabase(`faults_${kind}`, { actors: 16, shapes: ['plaintext', 'secret'], seed: 5 });
+      const db = await seededDatabase(`faults_${kind}`, {
+        actors: 16,
+        shapes: ['plaintext', 'secret'],
+        seed: 5,
+      });
       const source = await startTestStore('database', { databaseUrl: db.url });
       const target = await startTestStore(kind, {
         emulator: { faults: { rate: 0.2, kinds: ['throttle', 'server-error', 'reset'], seed: 42 } },
@@ -63,14 +67,23 @@ describe('a connector edited during the run', () => {
           return outcome;
         },
       };
-      const result = await runMigration({ pool: db.pool, source: await source.open(), target: racing, concurrency: 1 });
+      const result = await runMigration({
+        pool: db.pool,
+        source: await source.open(),
+        target: racing,
+        concurrency: 1,
+      });
       const row = await db.pool.query('SELECT configuration FROM actor WHERE id = $1', [victim.rowId]);
       assert.equal(getAt(row.rows[0].configuration, victim.path), edited, "the operator's edit is kept");
       assert.ok(
         result.problems.some((p) => p.state === 'superseded' && p.rowId === victim.rowId),
         'the item is reported as superseded',
       );
-      const again = await runMigration({ pool: db.pool, source: await source.open(), target: await target.open() });
+      const again = await runMigration({
+        pool: db.pool,
+        source: await source.open(),
+        target: await target.open(),
+      });
       const reread = await db.pool.query('SELECT configuration FROM actor WHERE id = $1', [victim.rowId]);
       const node = getAt(reread.rows[0].configuration, victim.path) as { _secret: string };
       assert.equal((await real.read(node._secret))?.reveal(), edited, 'the next run moves the new value');

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { getAt, setAt } from '../../src/airbyte/json-path.js';
 import { runMigration } from '../../src/migrate/index.js';
-import { dumpAirbyteTables, leakedCanaries, type SeededDatabase, seededDatabase } from '../helpers/airbyte-db.js';
+import {
+  dumpAirbyteTables,
+  leakedCanaries,
+  type SeededDatabase,
+  seededDatabase,
+} from '../helpers/airbyte-db.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { startTestStore, type TestStore } from '../helpers/targets.js';
 
@@ -87,7 +92,11 @@ describe('migrate database → vault through the CLI', () => {
     assert.equal(result.ok, true);
     assert.deepEqual(result.verification.failures, []);
     assert.deepEqual(leakedCanaries(r.stdout + r.stderr, db.manifest.canaries), []);
-    assert.deepEqual(leakedCanaries(await journalText(db), db.manifest.canaries), [], 'journal holds no value');
+    assert.deepEqual(
+      leakedCanaries(await journalText(db), db.manifest.canaries),
+      [],
+      'journal holds no value',
+    );
 
     const store = await vault.open();
     const now = await configs(db);
@@ -113,7 +122,17 @@ describe('migrate database → vault through the CLI', () => {
 
   test('verify passes against the target and the comparison with the source', async () => {
     const r = await runCli(
-      ['verify', '--database-url', db.url, '--store', 'vault', ...vault.cliArgs('to').slice(2), '--compare', 'database', '--json'],
+      [
+        'verify',
+        '--database-url',
+        db.url,
+        '--store',
+        'vault',
+        ...vault.cliArgs('to').slice(2),
+        '--compare',
+        'database',
+        '--json',
+      ],
       { env: vault.cliEnv },
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -149,7 +168,12 @@ describe('migrate keeps connectors working between every pair of stores', () => 
     for (const kind of ['vault', 'aws', 'gcp', 'azure'] as const) {
       const target = await startTestStore(kind);
       stores.push(target);
-      const options = { pool: db.pool, source: await source.open(), target: await target.open(), concurrency: 8 };
+      const options = {
+        pool: db.pool,
+        source: await source.open(),
+        target: await target.open(),
+        concurrency: 8,
+      };
       const first = await runMigration(options);
       assert.equal(first.ok, true, `${source.kind} → ${kind}: ${JSON.stringify(first.problems)}`);
       assert.deepEqual(first.verification.failures, []);
@@ -165,11 +189,19 @@ describe('migrate keeps connectors working between every pair of stores', () => 
 describe('inline plaintext is extracted into each store', () => {
   for (const kind of ['vault', 'aws', 'gcp', 'azure'] as const) {
     test(`plaintext → ${kind}`, async () => {
-      const db = await seededDatabase(`mig_pt_${kind}`, { actors: 12, shapes: ['plaintext', 'secret'], seed: 3 });
+      const db = await seededDatabase(`mig_pt_${kind}`, {
+        actors: 12,
+        shapes: ['plaintext', 'secret'],
+        seed: 3,
+      });
       const source = await startTestStore('database', { databaseUrl: db.url });
       const target = await startTestStore(kind);
       try {
-        const result = await runMigration({ pool: db.pool, source: await source.open(), target: await target.open() });
+        const result = await runMigration({
+          pool: db.pool,
+          source: await source.open(),
+          target: await target.open(),
+        });
         assert.equal(result.ok, true, JSON.stringify(result.problems));
         const plaintext = db.manifest.planted.filter((p) => p.kind === 'plaintext').length;
         assert.equal(result.states.rewritten, plaintext);
