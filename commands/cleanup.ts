@@ -29,8 +29,11 @@ export default class Cleanup extends BaseCommand {
     'verified-in': Flags.string({
       summary: 'The store Airbyte uses now (default: from SECRET_PERSISTENCE).',
     }),
-    yes: Flags.boolean({ summary: 'Delete for real (default: dry run).' }),
-    hard: Flags.boolean({ summary: 'Skip recovery windows (AWS force delete, Azure purge).' }),
+    yes: Flags.boolean({ summary: 'Delete for real (default: dry run).', default: false }),
+    hard: Flags.boolean({
+      summary: 'Skip recovery windows (AWS force delete, Azure purge).',
+      default: false,
+    }),
     force: Flags.boolean({
       summary: "Clean even though Airbyte's env still names this store.",
       hidden: true,
