@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { CommandResources, openAirbyteDatabase, openStore } from '../src/cli/context.js';
+import { CommandResources, openAirbyteDatabase, openStoreInUse } from '../src/cli/context.js';
 import { progressReporter } from '../src/cli/progress.js';
-import { limitFlags, targetStoreFlags } from '../src/cli/store-flags.js';
+import { limitFlags, storeInUseFlags, targetStoreFlags } from '../src/cli/store-flags.js';
 import { rekeyRequest } from '../src/rekey/flags.js';
 import {
   planRekey,
@@ -40,11 +40,7 @@ export default class Rekey extends BaseCommand {
   static override flags = {
     ...targetStoreFlags,
     ...limitFlags,
-    store: Flags.string({
-      summary: 'Store to re-key (default: the one Airbyte uses now, from SECRET_PERSISTENCE).',
-    }),
-    'store-values': Flags.string({ summary: 'Helm values.yaml describing the store.' }),
-    'store-secret': Flags.string({ summary: 'Kubernetes Secret manifest with its credentials.' }),
+    ...storeInUseFlags,
     category: Flags.string({
       summary: 'Problems to fix.',
       options: [...REKEY_CATEGORIES, 'all'],
@@ -81,16 +77,7 @@ export default class Rekey extends BaseCommand {
     const progress = progressReporter({ quiet: this.jsonEnabled() });
     try {
       const db = await openAirbyteDatabase(resources, flags, (flags.concurrency ?? 8) + 4);
-      const storeFlags = {
-        ...flags,
-        to: flags.store,
-        'to-values': flags['store-values'],
-        'to-secret': flags['store-secret'],
-      };
-      const store =
-        flags.store || flags['store-values']
-          ? await openStore(resources, 'to', storeFlags, db)
-          : await openStore(resources, 'from', flags, db);
+      const store = await openStoreInUse(resources, flags, db);
       const options = {
         pool: db.pool,
         store,

@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { CommandResources, openAirbyteDatabase, openStore } from '../src/cli/context.js';
+import { CommandResources, openAirbyteDatabase, openStore, openStoreInUse } from '../src/cli/context.js';
 import { progressReporter } from '../src/cli/progress.js';
-import { limitFlags, targetStoreFlags } from '../src/cli/store-flags.js';
+import { limitFlags, storeInUseFlags, targetStoreFlags } from '../src/cli/store-flags.js';
 import { type VerifyResult, verifyStore } from '../src/migrate/index.js';
 import { renderVerify } from '../src/report/migration.js';
 
@@ -28,11 +28,7 @@ export default class Verify extends BaseCommand {
   static override flags = {
     ...targetStoreFlags,
     ...limitFlags,
-    store: Flags.string({
-      summary: 'Store to verify (default: the one Airbyte uses now, from SECRET_PERSISTENCE).',
-    }),
-    'store-values': Flags.string({ summary: 'Helm values.yaml describing the store.' }),
-    'store-secret': Flags.string({ summary: 'Kubernetes Secret manifest with its credentials.' }),
+    ...storeInUseFlags,
     compare: Flags.string({ summary: 'A second store that must hold identical values.' }),
   };
 
@@ -42,16 +38,7 @@ export default class Verify extends BaseCommand {
     const progress = progressReporter({ quiet: this.jsonEnabled() });
     try {
       const db = await openAirbyteDatabase(resources, flags);
-      const storeFlags = {
-        ...flags,
-        to: flags.store,
-        'to-values': flags['store-values'],
-        'to-secret': flags['store-secret'],
-      };
-      const store =
-        flags.store || flags['store-values']
-          ? await openStore(resources, 'to', storeFlags, db)
-          : await openStore(resources, 'from', flags, db);
+      const store = await openStoreInUse(resources, flags, db);
       const compare = flags.compare
         ? await openStore(resources, 'from', { ...flags, from: flags.compare }, db)
         : undefined;

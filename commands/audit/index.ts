@@ -4,9 +4,9 @@ import type { ComparedAuditReport } from '../../src/audit/comparison.js';
 import { runScheduledAudit } from '../../src/audit/scheduled.js';
 import { failingFindings, formatFailOn, NEVER_FAIL, parseFailOn } from '../../src/audit/severity.js';
 import { BaseCommand } from '../../src/cli/base-command.js';
-import { CommandResources, openAirbyteDatabase, openStore } from '../../src/cli/context.js';
+import { CommandResources, openAirbyteDatabase, openStoreInUse } from '../../src/cli/context.js';
 import { progressReporter } from '../../src/cli/progress.js';
-import { limitFlags, targetStoreFlags } from '../../src/cli/store-flags.js';
+import { limitFlags, storeInUseFlags, targetStoreFlags } from '../../src/cli/store-flags.js';
 import { renderFindingsTable } from '../../src/report/findings-table.js';
 import { auditJson } from '../../src/report/json.js';
 
@@ -23,11 +23,7 @@ export default class Audit extends BaseCommand {
   static override flags = {
     ...targetStoreFlags,
     ...limitFlags,
-    store: Flags.string({
-      summary: 'Store to audit against (default: the one Airbyte uses, SECRET_PERSISTENCE).',
-    }),
-    'store-values': Flags.string({ summary: 'Helm values.yaml describing the store.' }),
-    'store-secret': Flags.string({ summary: 'Kubernetes Secret manifest with its credentials.' }),
+    ...storeInUseFlags,
     format: Flags.string({ summary: 'Report formats, comma-separated: table, json, sarif, markdown, html.' }),
     output: Flags.string({ summary: 'File or directory for the reports (one file per format).' }),
     'fail-on': Flags.string({ summary: 'Exit 1 when findings of these categories or severities exist.' }),
@@ -43,12 +39,7 @@ export default class Audit extends BaseCommand {
     const progress = progressReporter({ quiet: this.jsonEnabled() });
     try {
       const db = await openAirbyteDatabase(resources, flags);
-      const from = {
-        from: flags.store,
-        'from-values': flags['store-values'],
-        'from-secret': flags['store-secret'],
-      };
-      const store = await auditStoreFrom(() => openStore(resources, 'from', { ...flags, ...from }, db));
+      const store = await auditStoreFrom(() => openStoreInUse(resources, flags, db));
       const { report } = await runScheduledAudit(db.pool, {
         store,
         record: flags.history,

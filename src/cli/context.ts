@@ -90,3 +90,24 @@ export async function currentAirbyteStore(flags: Record<string, unknown>): Promi
   });
   return choice.origin === 'default' ? undefined : choice.kind;
 }
+
+/**
+ * Opens the one store a command works on (`--store`, `--store-values`, `--store-secret`, else
+ * what Airbyte's env says it uses), resolved exactly like a migration's source.
+ */
+export function openStoreInUse(
+  resources: CommandResources,
+  flags: Record<string, unknown> & {
+    store?: string | undefined;
+    'store-values'?: string | undefined;
+    'store-secret'?: string | undefined;
+  },
+  db: OpenedDatabase,
+): Promise<SecretStore & { settings: StoreSettings }> {
+  const from = {
+    from: flags.store,
+    'from-values': flags['store-values'],
+    'from-secret': flags['store-secret'],
+  };
+  return openStore(resources, 'from', { ...flags, ...from }, db);
+}

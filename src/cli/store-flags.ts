@@ -119,3 +119,16 @@ export const limitFlags = {
     helpGroup: 'LIMITS',
   }),
 };
+
+/** The store Airbyte uses now, for commands that work on one store (verify, audit, rekey). */
+export const storeInUseFlags = {
+  store: Flags.string({
+    summary: `Store to use: ${STORES} (default: the one Airbyte uses, SECRET_PERSISTENCE, else database).`,
+    helpGroup: 'STORE',
+  }),
+  'store-values': Flags.string({ summary: 'Helm values.yaml describing the store.', helpGroup: 'STORE' }),
+  'store-secret': Flags.string({
+    summary: 'Kubernetes Secret manifest with its credentials (data or stringData).',
+    helpGroup: 'STORE',
+  }),
+};

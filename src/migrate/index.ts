@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { readInventory, readSecretConfigs } from '../airbyte/inventory.js';
 import type { HolderRow } from '../airbyte/types.js';
-import { type ItemAction, Journal } from '../journal/index.js';
+import { Journal } from '../journal/index.js';
 import { STORE_QUOTAS } from '../stores/quotas.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
@@ -14,8 +14,9 @@ import {
   extractPlaintext,
   type ProgressEvent,
 } from './execute.js';
+import { finishRunFromItems, type ItemProblem } from './outcome.js';
 import { collectPlanInputs, decideItems, probeCoordinates, summarize } from './plan.js';
-import type { MigrationPlan, PlanItem } from './types.js';
+import type { MigrationPlan } from './types.js';
 import { type VerifyResult, verifyReferences } from './verify.js';
 
 export type { ProgressEvent } from './execute.js';
@@ -106,13 +107,7 @@ export interface MigrationResult {
   /** Items by final state. */
   states: Record<string, number>;
   /** Items that failed or need a human, with why (no values). */
-  problems: Array<
-    Pick<PlanItem, 'key' | 'coordinate' | 'path' | 'rowId' | 'name'> & {
-      action: ItemAction;
-      state: string;
-      reason: string | null;
-    }
-  >;
+  problems: ItemProblem[];
   verification: VerifyResult;
   ok: boolean;
 }
@@ -217,22 +212,7 @@ async function migrateLocked(options: MigrationOptions, journal: Journal): Promi
   });
 
   const planned = new Set(plan.items.map((i) => i.key));
-  const rows = (await journal.items(runId)).filter((r) => planned.has(r.item_key));
-  const states: Record<string, number> = {};
-  for (const r of rows) states[r.state] = (states[r.state] ?? 0) + 1;
-  const problems = rows
-    .filter((r) => r.state === 'failed' || r.state === 'conflict' || r.state === 'superseded')
-    .map((r) => ({
-      key: r.item_key,
-      action: r.action,
-      state: r.state,
-      reason: r.reason,
-      ...(r.coordinate ? { coordinate: r.coordinate } : {}),
-      ...(r.path ? { path: r.path } : {}),
-      ...(r.row_id ? { rowId: r.row_id } : {}),
-    }));
-  const failed = rows.some((r) => r.state === 'failed' || r.state === 'pending');
-  await journal.finishRun(runId, failed ? 'failed' : 'completed', states);
+  const { states, problems } = await finishRunFromItems(journal, runId, (key) => planned.has(key));
   return {
     runId,
     resumed: Boolean(previous),

@@ -4,6 +4,7 @@ import { readInventory } from '../airbyte/inventory.js';
 import { Journal } from '../journal/index.js';
 import type { ExecuteContext } from '../migrate/execute.js';
 import { verifyStore } from '../migrate/index.js';
+import { finishRunFromItems } from '../migrate/outcome.js';
 import { canChangeKeys } from '../stores/key-change.js';
 import { UsageError } from '../util/errors.js';
 import { deleteOldNames } from './delete-old.js';
@@ -270,24 +271,11 @@ async function rekeyLocked(options: RekeyOptions, journal: Journal): Promise<Rek
 
   // This attempt's items, moves finished by an earlier attempt, and the key and delete passes.
   const planned = new Set([...plan.items.map((i) => i.key), ...resume.done]);
-  const rows = (await journal.items(runId)).filter(
-    (r) => planned.has(r.item_key) || r.item_key.startsWith('keys:') || r.item_key.startsWith('delete-old:'),
+  const { states, problems } = await finishRunFromItems(
+    journal,
+    runId,
+    (key) => planned.has(key) || key.startsWith('keys:') || key.startsWith('delete-old:'),
   );
-  const states: Record<string, number> = {};
-  for (const r of rows) states[r.state] = (states[r.state] ?? 0) + 1;
-  const problems = rows
-    .filter((r) => r.state === 'failed' || r.state === 'conflict' || r.state === 'superseded')
-    .map((r) => ({
-      key: r.item_key,
-      action: r.action,
-      state: r.state,
-      reason: r.reason,
-      ...(r.coordinate ? { coordinate: r.coordinate } : {}),
-      ...(r.row_id ? { rowId: r.row_id } : {}),
-      ...(r.path ? { path: r.path } : {}),
-    }));
-  const failed = rows.some((r) => r.state === 'failed' || r.state === 'pending');
-  await journal.finishRun(runId, failed ? 'failed' : 'completed', states);
   return {
     runId,
     resumed: Boolean(previous),

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { HolderKind } from '../airbyte/types.js';
 import type { ProgressEvent } from '../migrate/execute.js';
+import type { ItemProblem } from '../migrate/outcome.js';
 import type { VerifyResult } from '../migrate/verify.js';
 import type { KeyChange } from '../stores/key-change.js';
 import type { SecretStore } from '../stores/types.js';
@@ -82,15 +83,7 @@ export interface RekeyResult {
   store: { kind: string; description: string };
   plan: Pick<RekeyPlan, 'mode' | 'categories' | 'summary' | 'byCategory' | 'notes'>;
   states: Record<string, number>;
-  problems: Array<{
-    key: string;
-    action: string;
-    state: string;
-    reason: string | null;
-    coordinate?: string;
-    rowId?: string;
-    path?: string;
-  }>;
+  problems: ItemProblem[];
   /** Re-encryption and tags: coordinates changed now, and those already as asked. */
   keys?: { changed: number; already: number; failed: number };
   /** Old names deleted (or scheduled for deletion) with --delete-old, and those kept because a row still uses them. */
