@@ -14,8 +14,8 @@ import {
   extractPlaintext,
   type ProgressEvent,
 } from './execute.js';
-import { finishRunFromItems, type ItemProblem } from './outcome.js';
 import { collectPlanInputs, decideItems, probeCoordinates, summarize } from './plan.js';
+import { finishRunFromItems, type ItemProblem, journalPlannedItems } from './run-items.js';
 import type { MigrationPlan } from './types.js';
 import { type VerifyResult, verifyReferences } from './verify.js';
 
@@ -171,19 +171,12 @@ async function migrateLocked(options: MigrationOptions, journal: Journal): Promi
       options: { concurrency, writeSource: writeSourceOf(options) },
     });
   }
-  // Journal every item, with the coordinate it will use, before the first store write.
-  await journal.upsertItems(
+  await journalPlannedItems(
+    journal,
     runId,
     plan.items.map((i) => ({
-      item_key: i.key,
-      action: i.action,
-      state: i.action === 'skip' ? 'verified' : i.action === 'conflict' ? 'conflict' : 'pending',
-      holder: i.holder ?? null,
-      row_id: i.rowId ?? null,
-      path: i.path ?? null,
-      workspace_id: i.workspaceId,
-      coordinate: i.coordinate ?? null,
-      reason: i.reason ? `${i.reason}${i.detail ? `: ${i.detail}` : ''}` : null,
+      ...i,
+      reason: i.reason ? `${i.reason}${i.detail ? `: ${i.detail}` : ''}` : undefined,
     })),
   );
 

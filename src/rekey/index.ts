@@ -4,7 +4,7 @@ import { readInventory } from '../airbyte/inventory.js';
 import { Journal } from '../journal/index.js';
 import type { ExecuteContext } from '../migrate/execute.js';
 import { verifyStore } from '../migrate/index.js';
-import { finishRunFromItems } from '../migrate/outcome.js';
+import { finishRunFromItems, journalPlannedItems } from '../migrate/run-items.js';
 import { canChangeKeys } from '../stores/key-change.js';
 import { UsageError } from '../util/errors.js';
 import { deleteOldNames } from './delete-old.js';
@@ -205,21 +205,7 @@ async function rekeyLocked(options: RekeyOptions, journal: Journal): Promise<Rek
       },
     });
   }
-  // Journal every item, with the coordinate it will use, before the first store write.
-  await journal.upsertItems(
-    runId,
-    plan.items.map((i) => ({
-      item_key: i.key,
-      action: i.action,
-      state: i.action === 'skip' ? 'verified' : i.action === 'conflict' ? 'conflict' : 'pending',
-      holder: i.holder ?? null,
-      row_id: i.rowId ?? null,
-      path: i.path ?? null,
-      workspace_id: i.workspaceId,
-      coordinate: i.coordinate ?? null,
-      reason: i.reason ?? null,
-    })),
-  );
+  await journalPlannedItems(journal, runId, plan.items);
 
   const ctx: ExecuteContext = {
     pool: options.pool,

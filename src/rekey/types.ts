@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { HolderKind } from '../airbyte/types.js';
 import type { ProgressEvent } from '../migrate/execute.js';
-import type { ItemProblem } from '../migrate/outcome.js';
+import type { ItemProblem } from '../migrate/run-items.js';
 import type { VerifyResult } from '../migrate/verify.js';
 import type { KeyChange } from '../stores/key-change.js';
 import type { SecretStore } from '../stores/types.js';

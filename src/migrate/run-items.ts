@@ -1,5 +1,43 @@
 import type { ItemRow, Journal } from '../journal/index.js';
 
+/** What a plan item of migrate or rekey carries into the journal (identities only). */
+export interface PlannedItem {
+  key: string;
+  action: ItemRow['action'];
+  reason?: string | undefined;
+  holder?: string | undefined;
+  rowId?: string | undefined;
+  path?: string | undefined;
+  workspaceId: string | null;
+  coordinate?: string | undefined;
+}
+
+/**
+ * Journals every planned item, with the coordinate it will use, before the first store write, so
+ * a run killed at any point resumes with the same names. Skips are already verified; conflicts
+ * wait for a human.
+ */
+export function journalPlannedItems(
+  journal: Journal,
+  runId: string,
+  items: readonly PlannedItem[],
+): Promise<void> {
+  return journal.upsertItems(
+    runId,
+    items.map((i) => ({
+      item_key: i.key,
+      action: i.action,
+      state: i.action === 'skip' ? 'verified' : i.action === 'conflict' ? 'conflict' : 'pending',
+      holder: i.holder ?? null,
+      row_id: i.rowId ?? null,
+      path: i.path ?? null,
+      workspace_id: i.workspaceId,
+      coordinate: i.coordinate ?? null,
+      reason: i.reason ?? null,
+    })),
+  );
+}
+
 /** An item that failed or needs a human, as commands print it (no value, ever). */
 export interface ItemProblem {
   key: string;
