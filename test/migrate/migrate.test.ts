@@ -61,7 +61,12 @@ describe('migrate database → vault through the CLI', () => {
     runCli([...args, '--database-url', db.url, ...vault.cliArgs('to')], { env: vault.cliEnv });
 
   before(async () => {
-    db = await seededDatabase('mig_vault', { actors: 40, shapes: CLEAN_SHAPES, seed: 7 });
+    db = await seededDatabase('mig_vault', {
+      actors: 40,
+      shapes: CLEAN_SHAPES,
+      seed: 7,
+      mix: { plaintext: 25, 'secret-with-reference': 25, secret: 40 },
+    });
     vault = await startTestStore('vault');
     original = await dumpAirbyteTables(db.pool);
     originalConfigs = await configs(db);
@@ -100,10 +105,24 @@ describe('migrate database → vault through the CLI', () => {
 
     const store = await vault.open();
     const now = await configs(db);
+    // Rows that already use reference ids get theirs the way Airbyte makes them (secret_config + secret_reference).
+    const usesReferences = new Set(
+      db.manifest.planted.filter((x) => x.referenceId).map((x) => `${x.holder}:${x.rowId}`),
+    );
+    let withReferenceIds = 0;
     for (const p of db.manifest.planted.filter((x) => x.kind === 'plaintext')) {
       const key = `${p.holder}:${p.rowId}`;
-      const node = getAt(now.get(key), p.path) as { _secret?: string };
+      const node = getAt(now.get(key), p.path) as { _secret?: string; _secret_reference_id?: string };
       assert.ok(node && typeof node._secret === 'string', `${key} ${p.path} holds a reference`);
+      if (usesReferences.has(key) && p.holder !== 'workspace_webhook') {
+        withReferenceIds += 1;
+        const ref = await db.pool.query(
+          `SELECT c.external_coordinate, r.hydration_path FROM secret_reference r
+             JOIN secret_config c ON c.id = r.secret_config_id WHERE r.id = $1`,
+          [node._secret_reference_id],
+        );
+        assert.deepEqual(ref.rows[0], { external_coordinate: node._secret, hydration_path: p.path }, key);
+      }
       const value = await store.read(node._secret);
       const planted = getAt(originalConfigs.get(key), p.path);
       assert.equal(value?.reveal(), String(planted), 'the target holds the planted value');
@@ -111,6 +130,7 @@ describe('migrate database → vault through the CLI', () => {
       now.set(key, setAt(now.get(key), p.path, planted) as Json);
     }
     assert.deepEqual(now, originalConfigs, 'non-secret fields are unchanged');
+    assert.ok(withReferenceIds > 0, 'the seed had plaintext next to reference ids');
   });
 
   test('a second run writes nothing', async () => {
