@@ -233,18 +233,15 @@ class Connection {
   }
 }
 
-/** The status byte of the last ReadyForQuery in a run of backend messages, if any. */
+/**
+ * The status byte of the ReadyForQuery that ends a run of backend messages, if it ends with one.
+ * ReadyForQuery is always the last message of a cycle, so only the tail is read: walking message
+ * boundaries from the start breaks when a chunk does not begin on one.
+ */
 function lastReadyStatus(bytes: Buffer): string | undefined {
-  let status: string | undefined;
-  for (let at = 0; at + 5 <= bytes.length; ) {
-    const type = bytes[at]!;
-    const length = bytes.readInt32BE(at + 1);
-    if (type === READY_FOR_QUERY && length === 5 && at + 6 <= bytes.length) {
-      status = String.fromCharCode(bytes[at + 5]!);
-    }
-    at += 1 + length;
-  }
-  return status;
+  const at = bytes.length - 6;
+  if (at < 0 || bytes[at] !== READY_FOR_QUERY || bytes.readInt32BE(at + 1) !== 5) return undefined;
+  return String.fromCharCode(bytes[at + 5]!);
 }
 
 function readyForQuery(): Buffer {
