@@ -15,6 +15,7 @@ import type { SecretStore, StoreKind } from '../../src/stores/types.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 import { leakedCanaries, type SeededDatabase, seededDatabase } from '../helpers/airbyte-db.js';
 import { parseJson, runCli } from '../helpers/cli.js';
+import { ADMIN_URL, EMBEDDED, SKIP_EMBEDDED } from '../helpers/postgres.js';
 import { startTestStore, type TestStore } from '../helpers/targets.js';
 import { findingKey, type PlantedCases, plantAuditCases } from './planted-cases.js';
 import { sarifValidator } from './sarif-validator.js';
@@ -167,9 +168,8 @@ describe('audit history, comparison and a read-only role (database store)', () =
   });
   after(async () => {
     await release(f);
-    const admin = new (await import('pg')).default.Client({
-      connectionString: process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    });
+    if (EMBEDDED) return;
+    const admin = new (await import('pg')).default.Client({ connectionString: ADMIN_URL });
     await admin.connect();
     await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
     await admin.end();
@@ -254,7 +254,9 @@ describe('audit history, comparison and a read-only role (database store)', () =
     assert.equal(text.stdout.trim().split('\n').length, 2, 'a header and one run');
   });
 
-  test('a role with SELECT only audits with --no-history and writes nothing', async () => {
+  test('a role with SELECT only audits with --no-history and writes nothing', {
+    skip: SKIP_EMBEDDED,
+  }, async () => {
     const pool = f.db.pool;
     await pool.query(`CREATE ROLE ${role} LOGIN`);
     await pool.query(`GRANT USAGE ON SCHEMA public TO ${role}`);

@@ -3,9 +3,42 @@ import pg from 'pg';
 
 /**
  * Every test file makes its own databases on the real PostgreSQL server (127.0.0.1:5432, trust
- * auth, user postgres, or PG_ADMIN_URL) and drops them when it is done.
+ * auth, user postgres, or PG_ADMIN_URL) and drops them when it is done. On a machine with no
+ * server (and never in CI, where the real server is required) each test database is an embedded
+ * PGlite instead, and the few tests that need a real server's roles or many sessions skip.
  */
 export const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function serverAnswers(): Promise<boolean> {
+  const probe = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when this run uses embedded PGlite databases because no PostgreSQL server answers. */
+export const EMBEDDED = await (async () => {
+  if (await serverAnswers()) return false;
+  if (process.env.CI === 'true') {
+    throw new Error(
+      `no PostgreSQL at ${new URL(ADMIN_URL).host}: CI needs the real server (.ci/run starts it)`,
+    );
+  }
+  process.stderr.write(
+    `no PostgreSQL at ${new URL(ADMIN_URL).host}: test databases are embedded PGlite instances\n`,
+  );
+  return true;
+})();
+
+/** `skip` option for tests that need a real server (roles, many sessions at once). */
+export const SKIP_EMBEDDED = EMBEDDED
+  ? 'needs a real PostgreSQL server: no server answered, PGlite stands in'
+  : false;
 
 export interface TestDatabase {
   name: string;
@@ -15,6 +48,11 @@ export interface TestDatabase {
 
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const name = `abs_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  if (EMBEDDED) {
+    const { startEmbeddedPostgres } = await import('../../src/demo/embedded-postgres.js');
+    const embedded = await startEmbeddedPostgres();
+    return { name: 'postgres', url: embedded.url, drop: () => embedded.close() };
+  }
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   try {
