@@ -1,4 +1,4 @@
-import { renderVerify } from '../report/migration.js';
+import { renderRunOutcome, renderVerify } from '../report/migration.js';
 import { alignColumns, cleanText } from '../report/text.js';
 import type { RekeyItem, RekeyPlan, RekeyResult } from './types.js';
 
@@ -62,10 +62,8 @@ export function renderRekeyPlan(plan: RekeyPlan): string {
 }
 
 export function renderRekeyResult(r: RekeyResult): string {
-  const states = Object.entries(r.states)
-    .map(([k, n]) => `${n} ${k}`)
-    .join(', ');
-  const out = [`Re-key run ${r.runId}${r.resumed ? ' (resumed)' : ''}: ${states || 'nothing to do'}`];
+  const [head, ...problems] = renderRunOutcome('Re-key run', r);
+  const out = [head!];
   if (r.keys)
     out.push(
       `Keys and tags: ${r.keys.changed} changed, ${r.keys.already} already as asked, ${r.keys.failed} failed`,
@@ -75,15 +73,7 @@ export function renderRekeyResult(r: RekeyResult): string {
   }
   if (r.keptOld.length)
     out.push(`Old names kept: ${r.keptOld.map((k) => `${k.coordinate} (${k.reason})`).join(', ')}`);
-  if (r.problems.length) {
-    out.push(
-      `${r.problems.length} item(s) failed or need a human:`,
-      ...alignColumns([
-        ['STATE', 'ACTION', 'ITEM', 'REASON'],
-        ...r.problems.map((p) => [p.state, p.action, p.coordinate ?? p.key, cleanText(p.reason ?? '')]),
-      ]).map((l) => `  ${l}`),
-    );
-  }
+  out.push(...problems);
   for (const n of r.plan.notes) out.push(`Note: ${n}`);
   out.push('', renderVerify(r.verification));
   // Rollback restores rows; a key or tag change is undone by re-keying with the old key.

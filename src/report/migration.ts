@@ -2,6 +2,7 @@ import type { RunRow } from '../journal/index.js';
 import type { CleanupResult } from '../migrate/cleanup.js';
 import type { MigrationPlan, MigrationResult, VerifyResult } from '../migrate/index.js';
 import type { RollbackResult } from '../migrate/rollback.js';
+import type { ItemProblem } from '../migrate/run-items.js';
 import { alignColumns, cleanText, humanDuration } from './text.js';
 
 /** The dry-run plan: actions by kind, by workspace, the estimate, and every conflict. */
@@ -68,11 +69,15 @@ export function renderVerify(v: VerifyResult): string {
   return out.join('\n');
 }
 
-export function renderMigration(r: MigrationResult): string {
+/** The first lines of a finished run: its item states, then every item that failed or needs a human. */
+export function renderRunOutcome(
+  label: string,
+  r: { runId: string; resumed: boolean; states: Record<string, number>; problems: ItemProblem[] },
+): string[] {
   const states = Object.entries(r.states)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const out = [`Run ${r.runId}${r.resumed ? ' (resumed)' : ''}: ${states || 'nothing to do'}`];
+  const out = [`${label} ${r.runId}${r.resumed ? ' (resumed)' : ''}: ${states || 'nothing to do'}`];
   if (r.problems.length) {
     out.push(
       `${r.problems.length} item(s) failed or need a human:`,
@@ -82,8 +87,11 @@ export function renderMigration(r: MigrationResult): string {
       ]).map((l) => `  ${l}`),
     );
   }
-  out.push('', renderVerify(r.verification));
-  return out.join('\n');
+  return out;
+}
+
+export function renderMigration(r: MigrationResult): string {
+  return [...renderRunOutcome('Run', r), '', renderVerify(r.verification)].join('\n');
 }
 
 export function renderRuns(runs: RunRow[]): string {

@@ -2,7 +2,13 @@ import type { TokenCredential } from '@azure/identity';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import type { AzureStoreSettings } from '../config/types.js';
 import { SecretValue } from '../util/secret-value.js';
-import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from './errors.js';
+import {
+  isNetworkError,
+  kindOfHttpStatus,
+  StoreError,
+  type StoreErrorKind,
+  type StoreOperation,
+} from './errors.js';
 import type {
   DeleteOptions,
   DeleteOutcome,
@@ -406,12 +412,10 @@ function fieldsOf(e: StoreError) {
 }
 
 function kindOf(status: number, inner: string | undefined): StoreErrorKind {
-  if (status === 404) return 'not-found';
-  if (status === 409) return inner === 'ObjectIsDeletedButRecoverable' ? 'deleted-recoverable' : 'transient';
-  if (status === 429) return 'throttled';
-  if (status === 401 || status === 403) return 'permission-denied';
-  if (status === 408 || status >= 500) return 'transient';
-  return 'invalid';
+  return kindOfHttpStatus(
+    status,
+    inner === 'ObjectIsDeletedButRecoverable' ? 'deleted-recoverable' : 'transient',
+  );
 }
 
 /**

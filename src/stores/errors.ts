@@ -87,3 +87,17 @@ export function isNetworkError(err: unknown): boolean {
     ].includes(code)
   );
 }
+
+/**
+ * The error class an HTTP status means, for stores whose SDKs surface the status. `conflict` is
+ * what 409 means for that service (Google: already exists; Azure: deleted but recoverable, or a
+ * transient recover in progress, which the caller decides).
+ */
+export function kindOfHttpStatus(status: number, conflict: StoreErrorKind): StoreErrorKind {
+  if (status === 404) return 'not-found';
+  if (status === 409) return conflict;
+  if (status === 429) return 'throttled';
+  if (status === 401 || status === 403) return 'permission-denied';
+  if (status === 408 || status >= 500) return 'transient';
+  return 'invalid';
+}

@@ -2,7 +2,13 @@ import type { protos, SecretManagerServiceClient } from '@google-cloud/secret-ma
 import type { GcpStoreSettings } from '../config/types.js';
 import { crc32c } from '../util/crc32c.js';
 import { SecretValue } from '../util/secret-value.js';
-import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from './errors.js';
+import {
+  isNetworkError,
+  kindOfHttpStatus,
+  StoreError,
+  type StoreErrorKind,
+  type StoreOperation,
+} from './errors.js';
 import type { KeyChange, KeyChangeResult, KeyChangingStore } from './key-change.js';
 import type {
   DeleteOutcome,
@@ -482,16 +488,6 @@ const GRPC_KINDS: Record<number, [string, StoreErrorKind]> = {
   16: ['UNAUTHENTICATED', 'permission-denied'],
 };
 
-/** HTTP status → our kind, for errors raised over the REST fallback (GaxiosError carries the HTTP code). */
-function httpKind(status: number): StoreErrorKind {
-  if (status === 404) return 'not-found';
-  if (status === 409) return 'already-exists';
-  if (status === 429) return 'throttled';
-  if (status === 401 || status === 403) return 'permission-denied';
-  if (status === 408 || status >= 500) return 'transient';
-  return 'invalid';
-}
-
 /**
  * The one translator from SDK failures to StoreError. It copies the status and the service's
  * message (`details`), never the request, which holds the payload.
@@ -512,7 +508,11 @@ export function toStoreError(err: unknown, operation: StoreOperation, coordinate
     });
   }
   if (typeof e.code === 'number' && e.code >= 400 && e.code < 600) {
-    return new StoreError({ ...base, kind: httpKind(e.code), detail: `HTTP ${e.code}` });
+    return new StoreError({
+      ...base,
+      kind: kindOfHttpStatus(e.code, 'already-exists'),
+      detail: `HTTP ${e.code}`,
+    });
   }
   if (isNetworkError(err)) return new StoreError({ ...base, kind: 'transient', detail: String(e.code) });
   const message = typeof e.message === 'string' ? (e.message.split('\n')[0] ?? '') : String(err);
