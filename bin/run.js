@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core';
+// Configurations are rewritten with their numbers kept exact, which needs JSON.rawJSON (Node.js 22+).
+if (typeof JSON.rawJSON !== 'function') {
+  process.stderr.write(`airbyte-secrets needs Node.js 22 or newer; this is ${process.version}.\n`);
+  process.exit(2);
+}
+const { execute } = await import('@oclif/core');
 
 await execute({ dir: import.meta.url });

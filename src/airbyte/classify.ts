@@ -1,5 +1,6 @@
 import { SecretValue } from '../util/secret-value.js';
 import { parseCoordinate } from './coordinates.js';
+import { isJsonNumber } from './exact-json.js';
 import { formatPath, index, isJsonObject, key, type Segment } from './json-path.js';
 import type { ClassifiedNode } from './types.js';
 
@@ -13,12 +14,14 @@ export const OAUTH_SECRET_MASK = '******';
 
 /**
  * Jackson's `JsonNode.asText()`, which Airbyte applies to every secret node: strings as they are,
- * numbers and booleans printed, `null` as "null", objects and arrays as "". Numbers print as
- * JavaScript prints them; Jackson would print a stored `1.0` as "1.0" where JSON.parse gave us 1.
+ * numbers and booleans printed, `null` as "null", objects and arrays as "". A number read by
+ * `parseExactJson` prints as PostgreSQL printed it (`1.0` stays "1.0", as Jackson's DecimalNode
+ * prints it; jsonb never prints an exponent, where BigDecimal would print `1E-7` for 0.0000001).
  */
 export function asText(node: unknown): string {
   if (typeof node === 'string') return node;
   if (node === null) return 'null';
+  if (isJsonNumber(node)) return node.rawJSON;
   if (typeof node === 'number' || typeof node === 'boolean') return String(node);
   return '';
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import { classifySecretNode, findSecretReferences } from './classify.js';
+import { parseExactJson } from './exact-json.js';
 import { formatPath, getAt, isJsonObject, key } from './json-path.js';
 import { expandPath, secretPathTemplates } from './paths.js';
 import {
@@ -224,7 +225,7 @@ interface RawSecretConfigRow {
 }
 
 function actorHolder(r: ActorRow, specs: SpecCache): HolderRow {
-  const config: unknown = JSON.parse(r.config_text);
+  const config: unknown = parseExactJson(r.config_text);
   const templates = specs.actorTemplates(r.version_id);
   return {
     holder: 'actor',
@@ -242,7 +243,7 @@ function actorHolder(r: ActorRow, specs: SpecCache): HolderRow {
 }
 
 function oauthHolder(r: OAuthRow, specs: SpecCache): HolderRow {
-  const config: unknown = JSON.parse(r.config_text);
+  const config: unknown = parseExactJson(r.config_text);
   const templates = specs.oauthTemplates(r.version_id);
   const scope = r.workspace_id ? 'workspace' : r.organization_id ? 'organization' : 'instance';
   return {
@@ -261,7 +262,7 @@ function oauthHolder(r: OAuthRow, specs: SpecCache): HolderRow {
 }
 
 function webhookHolder(r: WebhookRow): HolderRow {
-  const config: unknown = JSON.parse(r.config_text);
+  const config: unknown = parseExactJson(r.config_text);
   return {
     holder: 'workspace_webhook',
     rowId: r.id,

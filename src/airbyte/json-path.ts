@@ -1,3 +1,5 @@
+import { isJsonNumber } from './exact-json.js';
+
 /**
  * The small JSONPath dialect Airbyte uses for secret paths: `$`, `.name`, `[0]`, `[*]` (and
  * `['name']` on input). Property names are rendered unescaped like Airbyte (`$.a.b`), except names
@@ -83,8 +85,9 @@ function malformed(path: string, why: string): Error {
   return new Error(`Malformed JSONPath ${JSON.stringify(path)}: ${why}`);
 }
 
+/** A JSON object (not an array, not null, and not an exact number leaf, which is an object too). */
 export function isJsonObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isJsonNumber(v);
 }
 
 /** The child at one definite segment, or `undefined` when it is absent (a present JSON null is `null`). */

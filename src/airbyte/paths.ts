@@ -1,4 +1,5 @@
 import { asText, classifySecretNode, findSecretReferences } from './classify.js';
+import { isJsonNumber } from './exact-json.js';
 import {
   formatPath,
   getAt,
@@ -77,6 +78,7 @@ function jacksonElements(v: unknown): unknown[] {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
+  if (isJsonNumber(v)) return 'number';
   return typeof v;
 }
 

@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { stringifyExactJson } from './exact-json.js';
+import { parsePath } from './json-path.js';
 import type { HolderKind } from './types.js';
 
 /**
@@ -40,18 +42,41 @@ export async function lockHolderRow(
   return row ? { unchanged: row.unchanged === true, text: row.text } : undefined;
 }
 
-/** Replaces a holder row's JSON (and nothing else: `updated_at` is left alone so a rollback is exact). */
+/**
+ * Replaces a holder row's JSON (and nothing else: `updated_at` is left alone so a rollback is
+ * exact). `json` must come from `parseExactJson` so that every number is written as it was read;
+ * and PostgreSQL itself proves that only the `changedPaths` differ: the UPDATE matches only when
+ * the new and the old JSON are equal once those paths are removed from both. Anything else is a
+ * bug, and the caller's transaction is rolled back.
+ */
 export async function updateHolderJson(
   db: Queryable,
   holder: HolderKind,
   rowId: string,
   json: unknown,
+  changedPaths: readonly string[],
 ): Promise<void> {
   const { table, column } = HOLDER_COLUMNS[holder];
-  await db.query(`UPDATE ${table} SET ${column} = $2::jsonb WHERE id = $1::uuid`, [
-    rowId,
-    JSON.stringify(json),
-  ]);
+  const without = (expr: string) =>
+    changedPaths.reduce((sql, _p, i) => `(${sql} #- $${i + 3}::text[])`, expr);
+  const r = await db.query(
+    `UPDATE ${table} SET ${column} = $2::jsonb
+      WHERE id = $1::uuid AND ${without('$2::jsonb')} IS NOT DISTINCT FROM ${without(column)}`,
+    [rowId, stringifyExactJson(json), ...changedPaths.map(jsonbPathOf)],
+  );
+  if (r.rowCount !== 1) {
+    throw new Error(
+      `Refusing to rewrite ${table} ${rowId}: the new JSON differs from the row outside the secret paths it rewrites`,
+    );
+  }
+}
+
+/** A definite path (`$.a[0]['b.c']`) as the text[] that jsonb's `#-` takes (`{a,0,b.c}`). */
+function jsonbPathOf(path: string): string[] {
+  return parsePath(path).map((s) => {
+    if (s.type === 'wildcard') throw new Error(`Cannot rewrite at ${path}: expand the path first`);
+    return s.type === 'key' ? s.key : String(s.index);
+  });
 }
 
 /** The storage a holder's existing secret references point at, if it uses reference ids at all. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { parseExactJson, stringifyExactJson } from '../airbyte/exact-json.js';
 import { quoteIdent } from './schema.js';
 
 /** A row of `migration_run`. */
@@ -63,6 +64,18 @@ export interface PreImageRow {
 }
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/**
+ * A pre-image is read as text and parsed with `parseExactJson`: pg would parse the jsonb with
+ * `JSON.parse`, and the numbers a rollback writes back must be exactly those of the original row.
+ */
+const PRE_IMAGE_COLUMNS =
+  'run_id, holder, row_id, pre_image::text AS pre_image_text, created_refs, rolled_back_at';
+type StoredPreImageRow = Omit<PreImageRow, 'pre_image'> & { pre_image_text: string };
+const fromStored = ({ pre_image_text, ...row }: StoredPreImageRow): PreImageRow => ({
+  ...row,
+  pre_image: parseExactJson(pre_image_text),
+});
 
 const t = (schema: string, table: string) => `${quoteIdent(schema)}.${table}`;
 
@@ -228,7 +241,7 @@ export async function insertPreImage(
     `INSERT INTO ${t(schema, 'migration_pre_image')} (run_id, holder, row_id, pre_image, created_refs)
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (run_id, holder, row_id) DO NOTHING`,
-    [row.run_id, row.holder, row.row_id, JSON.stringify(row.pre_image), JSON.stringify(row.created_refs)],
+    [row.run_id, row.holder, row.row_id, stringifyExactJson(row.pre_image), JSON.stringify(row.created_refs)],
   );
 }
 
@@ -241,7 +254,7 @@ export async function updatePreImage(
   await db.query(
     `UPDATE ${t(schema, 'migration_pre_image')} SET pre_image = $4, created_refs = $5, rolled_back_at = NULL
       WHERE run_id = $1 AND holder = $2 AND row_id = $3`,
-    [row.run_id, row.holder, row.row_id, JSON.stringify(row.pre_image), JSON.stringify(row.created_refs)],
+    [row.run_id, row.holder, row.row_id, stringifyExactJson(row.pre_image), JSON.stringify(row.created_refs)],
   );
 }
 
@@ -252,19 +265,19 @@ export async function selectPreImage(
   holder: string,
   rowId: string,
 ): Promise<PreImageRow | undefined> {
-  const r = await db.query<PreImageRow>(
-    `SELECT * FROM ${t(schema, 'migration_pre_image')} WHERE run_id = $1 AND holder = $2 AND row_id = $3 FOR UPDATE`,
+  const r = await db.query<StoredPreImageRow>(
+    `SELECT ${PRE_IMAGE_COLUMNS} FROM ${t(schema, 'migration_pre_image')} WHERE run_id = $1 AND holder = $2 AND row_id = $3 FOR UPDATE`,
     [runId, holder, rowId],
   );
-  return r.rows[0];
+  return r.rows.map(fromStored)[0];
 }
 
 export async function selectPreImages(db: Queryable, schema: string, runId: string): Promise<PreImageRow[]> {
-  const r = await db.query<PreImageRow>(
-    `SELECT * FROM ${t(schema, 'migration_pre_image')} WHERE run_id = $1 ORDER BY holder, row_id`,
+  const r = await db.query<StoredPreImageRow>(
+    `SELECT ${PRE_IMAGE_COLUMNS} FROM ${t(schema, 'migration_pre_image')} WHERE run_id = $1 ORDER BY holder, row_id`,
     [runId],
   );
-  return r.rows;
+  return r.rows.map(fromStored);
 }
 
 export async function markPreImageRolledBack(

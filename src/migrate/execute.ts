@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { classifySecretNode } from '../airbyte/classify.js';
 import { formatCoordinate } from '../airbyte/coordinates.js';
+import { parseExactJson } from '../airbyte/exact-json.js';
 import { getAt, setAt } from '../airbyte/json-path.js';
 import {
   createSecretReference,
@@ -268,7 +269,7 @@ export async function rewriteRow(ctx: ExecuteContext, row: HolderRow, rewrites: 
     if (!lock || lock.text === null) keep = [];
     else if (!lock.unchanged) {
       // Edited meanwhile: keep only paths that still hold exactly what was planned.
-      base = JSON.parse(lock.text);
+      base = parseExactJson(lock.text);
       keep = rewrites.filter((r) => r.stillHolds(getAt(base, r.item.path!)));
     }
     for (const r of rewrites.filter((x) => !keep.includes(x))) {
@@ -317,7 +318,13 @@ export async function rewriteRow(ctx: ExecuteContext, row: HolderRow, rewrites: 
       } else {
         await ctx.journal.recordPreImage({ ...record, pre_image: image, created_refs: changed }, client);
       }
-      await updateHolderJson(client, row.holder, row.rowId, next);
+      await updateHolderJson(
+        client,
+        row.holder,
+        row.rowId,
+        next,
+        keep.map((r) => r.item.path!),
+      );
       for (const r of keep)
         await ctx.journal.updateItem(ctx.runId, r.item.key, { state: 'rewritten' }, client);
     }

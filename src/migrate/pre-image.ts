@@ -1,4 +1,14 @@
-import { cloneJson, formatPath, getAt, index, key, type Segment, setAt } from '../airbyte/json-path.js';
+import { isJsonNumber, jsonNumber } from '../airbyte/exact-json.js';
+import {
+  cloneJson,
+  formatPath,
+  getAt,
+  index,
+  isJsonObject,
+  key,
+  type Segment,
+  setAt,
+} from '../airbyte/json-path.js';
 import type { SecretValue } from '../util/secret-value.js';
 
 /**
@@ -41,7 +51,12 @@ export function makePreImage(
       continue;
     }
     const value = getAt(original, r.path);
-    const type = typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string';
+    const type =
+      typeof value === 'number' || isJsonNumber(value)
+        ? 'number'
+        : typeof value === 'boolean'
+          ? 'boolean'
+          : 'string';
     image = setAt(image, r.path, { [MARKER]: { restore: r.coordinate, type, written: r.written } });
   }
   for (const path of otherPlaintextPaths) image = setAt(image, path, { [MARKER]: { keep: true } });
@@ -73,10 +88,10 @@ export function markersOf(image: unknown): Array<{ path: string; marker: PreImag
   const walk = (node: unknown, at: Segment[]) => {
     if (Array.isArray(node)) {
       for (const [i, v] of node.entries()) walk(v, [...at, index(i)]);
-    } else if (node && typeof node === 'object') {
-      const obj = node as Record<string, unknown>;
-      if (MARKER in obj) found.push({ path: formatPath(at), marker: obj[MARKER] as PreImageMarker });
-      else for (const [k, v] of Object.entries(obj)) walk(v, [...at, key(k)]);
+    } else if (isJsonObject(node)) {
+      if (Object.hasOwn(node, MARKER))
+        found.push({ path: formatPath(at), marker: node[MARKER] as PreImageMarker });
+      else for (const [k, v] of Object.entries(node)) walk(v, [...at, key(k)]);
     }
   };
   walk(image, []);
@@ -110,8 +125,15 @@ export function restoreOriginal(image: unknown, current: unknown, values: Map<st
     original = setAt(
       original,
       path,
-      marker.type === 'number' ? Number(text) : marker.type === 'boolean' ? text === 'true' : text,
+      marker.type === 'number' && JSON_NUMBER.test(text)
+        ? jsonNumber(text)
+        : marker.type === 'boolean'
+          ? text === 'true'
+          : text,
     );
   }
   return original;
 }
+
+/** RFC 8259 number syntax: the text of a restored number node, exactly as the store holds it. */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;

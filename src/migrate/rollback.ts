@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { parseExactJson, stringifyExactJson } from '../airbyte/exact-json.js';
 import {
   deleteCreatedReferences,
   lockHolderRow,
@@ -102,12 +103,12 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
         await client.query('ROLLBACK');
         continue;
       }
-      const currentJson: unknown = JSON.parse(current.text);
+      const currentJson: unknown = parseExactJson(current.text);
       const check = await lockHolderRow(
         client,
         holder,
         image.row_id,
-        JSON.stringify(expectedAfterRewrite(image.pre_image, currentJson)),
+        stringifyExactJson(expectedAfterRewrite(image.pre_image, currentJson)),
       );
       if (!check?.unchanged) {
         result.refused.push({
@@ -135,6 +136,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
         holder,
         image.row_id,
         restoreOriginal(image.pre_image, currentJson, values),
+        markersOf(image.pre_image).map((m) => m.path),
       );
       await restoreRepointedReferences(client, image.created_refs);
       await deleteCreatedReferences(client, image.created_refs);

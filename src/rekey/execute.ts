@@ -1,5 +1,5 @@
 import { COORDINATE_FIELD, SECRET_REF_ID_FIELD } from '../airbyte/classify.js';
-import { getAt } from '../airbyte/json-path.js';
+import { getAt, isJsonObject } from '../airbyte/json-path.js';
 import { findSecretReference, repointSecretReference } from '../airbyte/rewrite-queries.js';
 import type { HolderRow } from '../airbyte/types.js';
 import {
@@ -22,11 +22,11 @@ export function sameJson(a: unknown, b: unknown): boolean {
 
 function sorted(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sorted);
-  if (v && typeof v === 'object') {
+  if (isJsonObject(v)) {
     return Object.fromEntries(
       Object.keys(v)
         .sort()
-        .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+        .map((k) => [k, sorted(v[k])]),
     );
   }
   return v;

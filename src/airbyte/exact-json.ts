@@ -1,0 +1,54 @@
+/**
+ * Configuration JSON read and written without changing a number.
+ *
+ * Airbyte reads and writes configurations with Jackson on exact numerics (airbyte-platform:
+ * airbyte-commons/src/main/kotlin/io/airbyte/commons/json/Jsons.kt) and PostgreSQL's `jsonb` keeps
+ * numerics exactly, so `12345678901234567890`, `1e400` or `0.1000000000000000055511151231257827`
+ * survive every Airbyte round trip. `JSON.parse` turns them into doubles. Here every number is kept
+ * as its source text instead, in a raw-JSON leaf (`JSON.rawJSON`, which `JSON.stringify` writes
+ * back verbatim): a tree parsed here and stringified again holds every number as PostgreSQL
+ * printed it. Strings, booleans, null, key names (also `__proto__`) and nesting behave as in
+ * `JSON.parse`.
+ */
+
+/** A number of a configuration, as its exact source text. Frozen; `JSON.stringify` prints `rawJSON`. */
+export interface JsonNumber {
+  readonly rawJSON: string;
+}
+
+// Node 22's JSON has these (ECMAScript "JSON.parse source text access"); the ES2023 lib does not declare them.
+interface SourceTextJson {
+  parse(
+    text: string,
+    reviver: (key: string, value: unknown, context: { source?: string }) => unknown,
+  ): unknown;
+  rawJSON(text: string): JsonNumber;
+  isRawJSON(value: unknown): value is JsonNumber;
+}
+const NativeJson = JSON as unknown as SourceTextJson;
+
+/** Whether this runtime can keep numbers exact (Node.js 22 and newer). */
+export function exactJsonSupported(): boolean {
+  return typeof NativeJson.rawJSON === 'function' && typeof NativeJson.isRawJSON === 'function';
+}
+
+/** Parses JSON text keeping every number as its exact text. Throws like `JSON.parse` on bad input. */
+export function parseExactJson(text: string): unknown {
+  return NativeJson.parse(text, (_key, value, context) =>
+    typeof value === 'number' && context.source !== undefined ? NativeJson.rawJSON(context.source) : value,
+  );
+}
+
+/** JSON text of a tree from `parseExactJson` (or plain JSON): numbers print exactly as they were read. */
+export function stringifyExactJson(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+export function isJsonNumber(value: unknown): value is JsonNumber {
+  return NativeJson.isRawJSON(value);
+}
+
+/** A number leaf from its JSON text (which must be a JSON number, e.g. `1.0` or `-12e3`). */
+export function jsonNumber(text: string): JsonNumber {
+  return NativeJson.rawJSON(text);
+}
