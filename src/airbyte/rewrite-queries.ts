@@ -57,8 +57,10 @@ export async function updateHolderJson(
   changedPaths: readonly string[],
 ): Promise<void> {
   const { table, column } = HOLDER_COLUMNS[holder];
+  // Each rewritten path is nulled (not removed: `#-` on array elements shifts the later ones), so
+  // both sides compare equal exactly when everything else is the same.
   const without = (expr: string) =>
-    changedPaths.reduce((sql, _p, i) => `(${sql} #- $${i + 3}::text[])`, expr);
+    changedPaths.reduce((sql, _p, i) => `jsonb_set(${sql}, $${i + 3}::text[], 'null'::jsonb, false)`, expr);
   const r = await db.query(
     `UPDATE ${table} SET ${column} = $2::jsonb
       WHERE id = $1::uuid AND ${without('$2::jsonb')} IS NOT DISTINCT FROM ${without(column)}`,
@@ -71,7 +73,7 @@ export async function updateHolderJson(
   }
 }
 
-/** A definite path (`$.a[0]['b.c']`) as the text[] that jsonb's `#-` takes (`{a,0,b.c}`). */
+/** A definite path (`$.a[0]['b.c']`) as the text[] that jsonb_set takes (`{a,0,b.c}`). */
 function jsonbPathOf(path: string): string[] {
   return parsePath(path).map((s) => {
     if (s.type === 'wildcard') throw new Error(`Cannot rewrite at ${path}: expand the path first`);

@@ -65,4 +65,20 @@ describe('updateHolderJson lets PostgreSQL prove only the secret paths changed',
     const now = (await pool.query<{ t: string }>('SELECT configuration::text AS t FROM actor')).rows[0]!.t;
     assert.equal(now, '{"n": 12345678901234567890, "odd.key": {"s": {"_secret": "c"}}}');
   });
+
+  test('several secrets in one array: the later elements are compared, not shifted away', async () => {
+    const arrayRow = '00000000-0000-4000-8000-000000000002';
+    await pool.query(`INSERT INTO actor VALUES ($1, $2::jsonb)`, [arrayRow, `{"keys": ["s0", "s1", 1.0]}`]);
+    const text = (
+      await pool.query<{ t: string }>('SELECT configuration::text AS t FROM actor WHERE id = $1', [arrayRow])
+    ).rows[0]?.t;
+    assert.ok(text);
+    let next = setAt(parseExactJson(text), '$.keys[0]', { _secret: 'c0' });
+    next = setAt(next, '$.keys[1]', { _secret: 'c1' });
+    await updateHolderJson(pool, 'actor', arrayRow, next, ['$.keys[0]', '$.keys[1]']);
+    const now = (
+      await pool.query<{ t: string }>('SELECT configuration::text AS t FROM actor WHERE id = $1', [arrayRow])
+    ).rows[0]?.t;
+    assert.equal(now, '{"keys": [{"_secret": "c0"}, {"_secret": "c1"}, 1.0]}');
+  });
 });

@@ -8,6 +8,7 @@ import {
   readSecretConfigs,
   readSecretsTable,
 } from '../../src/airbyte/inventory.js';
+import { parseExactJson, stringifyExactJson } from '../../src/airbyte/exact-json.js';
 import type { HolderRow, SecretNodeKind } from '../../src/airbyte/types.js';
 import { type PlantedKind, type SeedManifest, seedAirbyteDatabase } from '../../src/sample/seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
@@ -111,7 +112,8 @@ for (const variant of ['current', 'legacy'] as const) {
 
     test('rows carry workspace, organization and the exact jsonb text', async () => {
       for (const r of rows) {
-        assert.deepEqual(JSON.parse(r.configText), r.config);
+        // Numbers stay the exact text jsonb printed (JSON.rawJSON leaves), so the parse must be the exact one.
+        assert.equal(stringifyExactJson(r.config), stringifyExactJson(parseExactJson(r.configText)));
         if (variant === 'current')
           assert.ok(r.holder !== 'actor' || manifest.organizations.includes(r.organizationId!));
         else assert.equal(r.organizationId, null);
