@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { parseExactJson, stringifyExactJson } from '../../src/airbyte/exact-json.js';
 import {
   countHolders,
   readInventory,
   readSecretConfigs,
   readSecretsTable,
 } from '../../src/airbyte/inventory.js';
-import { parseExactJson, stringifyExactJson } from '../../src/airbyte/exact-json.js';
 import type { HolderRow, SecretNodeKind } from '../../src/airbyte/types.js';
 import { type PlantedKind, type SeedManifest, seedAirbyteDatabase } from '../../src/sample/seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
