@@ -49,13 +49,13 @@ export function classifySecretNode(node: unknown): ClassifiedNode {
       typeof node[SECRET_STORAGE_ID_FIELD] === 'string' ? node[SECRET_STORAGE_ID_FIELD] : undefined;
     if (Object.hasOwn(node, SECRET_REF_ID_FIELD)) {
       const out: ClassifiedNode = { kind: 'reference-id', referenceId: asText(node[SECRET_REF_ID_FIELD]) };
-      if (Object.hasOwn(node, COORDINATE_FIELD)) out.coordinate = asText(node[COORDINATE_FIELD]);
+      if (Object.hasOwn(node, COORDINATE_FIELD)) withCoordinate(out, asText(node[COORDINATE_FIELD]));
       return withStorage(out, storageId);
     }
     if (Object.hasOwn(node, COORDINATE_FIELD)) {
-      const coordinate = asText(node[COORDINATE_FIELD]);
-      const kind = parseCoordinate(coordinate).managed ? 'managed-ref' : 'external-ref';
-      return withStorage({ kind, coordinate }, storageId);
+      const text = asText(node[COORDINATE_FIELD]);
+      const kind = parseCoordinate(text).managed ? 'managed-ref' : 'external-ref';
+      return withStorage(withCoordinate({ kind }, text), storageId);
     }
     return { kind: 'empty' };
   }
@@ -67,6 +67,14 @@ export function classifySecretNode(node: unknown): ClassifiedNode {
   if (text === OAUTH_SECRET_MASK) return { kind: 'oauth-mask' };
   if (isBlank(text)) return { kind: 'empty' };
   return { kind: 'plaintext', value: new SecretValue(text) };
+}
+
+/** Airbyte parses `_secret` and reads the re-rendered coordinate (`SecretCoordinate.kt` `fromFullCoordinate`). */
+function withCoordinate(node: ClassifiedNode, text: string): ClassifiedNode {
+  const { full } = parseCoordinate(text);
+  node.coordinate = full;
+  if (full !== text) node.coordinateText = text;
+  return node;
 }
 
 function withStorage(node: ClassifiedNode, storageId: string | undefined): ClassifiedNode {

@@ -313,7 +313,10 @@ function withReference(node: ClassifiedNode, byId: Map<string, ReferenceRow>): C
   const ref = byId.get(node.referenceId);
   if (!ref) return node;
   const out: ClassifiedNode = { ...node };
-  if (out.coordinate === undefined) out.coordinate = ref.coordinate;
+  if (out.coordinate === undefined) {
+    out.coordinate = ref.coordinate;
+    out.coordinateFromReference = true;
+  }
   if (out.storageId === undefined) out.storageId = ref.storageId;
   return out;
 }

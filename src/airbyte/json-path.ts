@@ -6,7 +6,7 @@ import { isJsonNumber } from './exact-json.js';
  * Airbyte's renderer cannot carry: a name that is empty or contains `.`, `[`, `]`, `'`, `"`, `*`,
  * `\`, `(`, `)` or whitespace is rendered `$['odd.key']` (with `\'` and `\\` escaped) so that
  * every path we print parses back to the same location. Airbyte itself would print `$.odd.key`
- * there, which its JSONPath library reads differently (model doc §8.11).
+ * there, which its JSONPath library reads differently (see `airbyteHydrationPath`).
  */
 
 export type Segment = { type: 'key'; key: string } | { type: 'index'; index: number } | { type: 'wildcard' };
@@ -34,6 +34,23 @@ export function formatPath(segments: readonly Segment[]): string {
     else out += `.${s.key}`;
   }
   return out;
+}
+
+/**
+ * The path as Airbyte stores it in `secret_reference.hydration_path`: Jayway renders a definite
+ * path as `$['a'][0]['b.c']` (names unescaped), and `JsonPaths.kt` `normalizeJsonPath` turns every
+ * `['name']` without a quote character into `.name` (airbyte-commons/.../json/JsonPaths.kt). So
+ * `$['odd.key']` is stored as `$.odd.key`; `SecretReferenceService.cleanupDanglingSecretReferences`
+ * compares these strings as they are, so any other spelling would be dropped as dangling.
+ */
+export function airbyteHydrationPath(path: string | readonly Segment[]): string {
+  const segments = typeof path === 'string' ? parsePath(path) : path;
+  let jayway = ROOT;
+  for (const s of segments) {
+    if (s.type === 'wildcard') throw malformed(formatPath(segments), 'a hydration path is definite');
+    jayway += s.type === 'index' ? `[${s.index}]` : `['${s.key}']`;
+  }
+  return jayway.replace(/\[['"]([^'"]+)['"]]/g, '.$1');
 }
 
 /** Parses `$.a[0]['b.c'][*]`. Throws on anything else; the message names the path (never a value). */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { stringifyExactJson } from './exact-json.js';
-import { parsePath } from './json-path.js';
+import { airbyteHydrationPath, parsePath } from './json-path.js';
 import type { HolderKind } from './types.js';
 
 /**
@@ -116,17 +116,19 @@ export async function createSecretReference(
   const config = await findOrCreateSecretConfig(db, args.storageId, args.coordinate);
   const configId = config.id;
   if (config.created) created.push({ table: 'secret_config', id: configId });
+  // Airbyte's `createAndReplace`: the reference at (scope, path) is replaced, whichever spelling
+  // of the path an earlier writer used.
   await db.query(
-    `DELETE FROM secret_reference WHERE scope_type::text = $1 AND scope_id = $2::uuid AND coalesce(hydration_path, '') = $3`,
-    [scope, args.rowId, args.path],
+    `DELETE FROM secret_reference WHERE scope_type::text = $1 AND scope_id = $2::uuid AND coalesce(hydration_path, '') = ANY($3::text[])`,
+    [scope, args.rowId, pathSpellings(args.path)],
   );
-  const referenceId = (
-    await db.query<{ id: string }>(
-      `INSERT INTO secret_reference (id, secret_config_id, scope_type, scope_id, hydration_path)
-       VALUES (gen_random_uuid(), $1::uuid, $2::secret_reference_scope_type, $3::uuid, $4) RETURNING id::text`,
-      [configId, scope, args.rowId, args.path],
-    )
-  ).rows[0]!.id;
+  const inserted = await db.query<{ id: string }>(
+    `INSERT INTO secret_reference (id, secret_config_id, scope_type, scope_id, hydration_path)
+     VALUES (gen_random_uuid(), $1::uuid, $2::secret_reference_scope_type, $3::uuid, $4) RETURNING id::text`,
+    [configId, scope, args.rowId, airbyteHydrationPath(args.path)],
+  );
+  const referenceId = inserted.rows[0]?.id;
+  if (referenceId === undefined) throw new Error('INSERT INTO secret_reference returned no id');
   created.push({ table: 'secret_reference', id: referenceId });
   return { referenceId, created };
 }
@@ -144,15 +146,39 @@ export async function findOrCreateSecretConfig(
     )
   ).rows[0]?.id;
   if (found) return { id: found, created: false };
-  const hasManaged = await columnExists(db, 'secret_config', 'airbyte_managed');
-  const id = (
-    await db.query<{ id: string }>(
-      `INSERT INTO secret_config (id, secret_storage_id, descriptor, external_coordinate${hasManaged ? ', airbyte_managed' : ''})
-       VALUES (gen_random_uuid(), $1::uuid, $2, $2${hasManaged ? ', true' : ''}) RETURNING id::text`,
-      [storageId, coordinate],
-    )
-  ).rows[0]!.id;
+  const columns = await columnsOf(db, 'secret_config');
+  const names = ['id', 'secret_storage_id', 'descriptor', 'external_coordinate'];
+  const values = ['gen_random_uuid()', '$1::uuid', '$2', '$2'];
+  if (columns.has('airbyte_managed')) {
+    names.push('airbyte_managed');
+    values.push('true');
+  }
+  // Platform 1.1–1.5 declare the user columns NOT NULL (until V1_6_0_002__AllowNullSecretConfigUser);
+  // Airbyte then fills both with the acting user, which on an install without auth is its
+  // default user (UserPersistence.DEFAULT_USER_ID). Later versions leave them NULL for system writes.
+  for (const user of ['created_by', 'updated_by']) {
+    if (columns.get(user) === false) {
+      names.push(user);
+      values.push(`'${AIRBYTE_DEFAULT_USER_ID}'::uuid`);
+    }
+  }
+  const inserted = await db.query<{ id: string }>(
+    `INSERT INTO secret_config (${names.join(', ')}) VALUES (${values.join(', ')}) RETURNING id::text`,
+    [storageId, coordinate],
+  );
+  const id = inserted.rows[0]?.id;
+  if (id === undefined) throw new Error('INSERT INTO secret_config returned no id');
   return { id, created: true };
+}
+
+/** Airbyte's default (instance admin) user, the acting user of every request on an install without auth. */
+export const AIRBYTE_DEFAULT_USER_ID = '00000000-0000-0000-0000-000000000000';
+
+/** The spellings a hydration path may have been stored under: Airbyte's, Jayway's raw one, and ours. */
+function pathSpellings(path: string): string[] {
+  const segments = parsePath(path);
+  const jayway = `$${segments.map((s) => (s.type === 'index' ? `[${s.index}]` : s.type === 'key' ? `['${s.key}']` : '[*]')).join('')}`;
+  return [...new Set([airbyteHydrationPath(segments), jayway, path])];
 }
 
 /**
@@ -168,8 +194,8 @@ export async function findSecretReference(
   const where = args.referenceId
     ? { sql: 'r.id::text = $1', params: [args.referenceId] }
     : {
-        sql: "r.scope_type::text = $1 AND r.scope_id = $2::uuid AND coalesce(r.hydration_path, '') = $3",
-        params: [scope, args.rowId, args.path],
+        sql: "r.scope_type::text = $1 AND r.scope_id = $2::uuid AND coalesce(r.hydration_path, '') = ANY($3::text[])",
+        params: [scope, args.rowId, pathSpellings(args.path)],
       };
   const r = await db.query<{ id: string; config_id: string; storage_id: string; coordinate: string }>(
     `SELECT r.id::text, r.secret_config_id::text AS config_id, c.secret_storage_id::text AS storage_id,
@@ -238,11 +264,12 @@ async function tableExists(db: Queryable, table: string): Promise<boolean> {
   return r.rows[0]?.ok === true;
 }
 
-async function columnExists(db: Queryable, table: string, column: string): Promise<boolean> {
-  const r = await db.query<{ ok: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM information_schema.columns
-                     WHERE table_name = $1 AND column_name = $2 AND table_schema = ANY(current_schemas(false))) AS ok`,
-    [table, column],
+/** The table's columns, each mapped to whether it accepts NULL. */
+async function columnsOf(db: Queryable, table: string): Promise<Map<string, boolean>> {
+  const r = await db.query<{ column_name: string; is_nullable: string }>(
+    `SELECT column_name, is_nullable FROM information_schema.columns
+      WHERE table_name = $1 AND table_schema = ANY(current_schemas(false))`,
+    [table],
   );
-  return r.rows[0]?.ok === true;
+  return new Map(r.rows.map((c) => [c.column_name, c.is_nullable === 'YES']));
 }

@@ -25,8 +25,20 @@ export type SecretNodeKind =
 
 export interface ClassifiedNode {
   kind: SecretNodeKind;
-  /** The coordinate the node names (`_secret`, or the text after `secret_coordinate::`). */
+  /**
+   * The coordinate Airbyte reads for the node (`_secret`, or the text after `secret_coordinate::`),
+   * re-rendered as Airbyte's `SecretCoordinate.fromFullCoordinate(...).fullCoordinate` does
+   * (`…_v01` is read as `…_v1`).
+   */
   coordinate?: string;
+  /** The coordinate text as the node holds it, only when it differs from `coordinate`. */
+  coordinateText?: string;
+  /**
+   * A reference-id node whose coordinate comes from its secret_reference row, not from a `_secret`
+   * key: Airbyte hydrates it only with the feature flag `platform.read-secret-reference-ids-in-configs`
+   * (off by default; airbyte-domain/services/.../secrets/SecretReferenceService.kt).
+   */
+  coordinateFromReference?: boolean;
   referenceId?: string;
   storageId?: string;
   /** The plaintext, only for kind `plaintext`. */

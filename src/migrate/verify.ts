@@ -20,6 +20,21 @@ export interface VerifyFailure {
   path?: string;
 }
 
+/**
+ * A node holding only `_secret_reference_id`: Airbyte resolves it only with the feature flag
+ * `platform.read-secret-reference-ids-in-configs` (off by default), so with default flags the
+ * connector receives the reference instead of the secret. Reported, not counted as a failure:
+ * it does not depend on the store, and deployments with the flag on read it fine.
+ */
+export interface VerifyWarning {
+  problem: 'reference-id-only';
+  coordinate: string;
+  holder: HolderKind;
+  rowId: string;
+  name: string;
+  path: string;
+}
+
 export interface VerifyResult {
   store: string;
   compareStore?: string;
@@ -28,6 +43,7 @@ export interface VerifyResult {
   resolved: number;
   identical?: number;
   failures: VerifyFailure[];
+  warnings: VerifyWarning[];
 }
 
 interface Reference {
@@ -54,12 +70,26 @@ export async function verifyReferences(
   },
 ): Promise<VerifyResult> {
   const refs = new Map<string, Reference>();
+  const failures: VerifyFailure[] = [];
+  const warnings: VerifyWarning[] = [];
   let references = 0;
   for await (const row of rows) {
     for (const record of row.records) {
       const c = record.node.coordinate;
       if (!c || !RESOLVED_KINDS.has(record.node.kind)) continue;
       references += 1;
+      // With default flags Airbyte hydrates `_secret` only (SecretReferenceService.kt
+      // getConfigWithSecretReferences); a reference id alone reaches the connector as is.
+      if (record.node.coordinateFromReference) {
+        warnings.push({
+          problem: 'reference-id-only',
+          coordinate: c,
+          holder: row.holder,
+          rowId: row.rowId,
+          name: row.name,
+          path: record.path,
+        });
+      }
       const seen = refs.get(c);
       if (seen) seen.references += 1;
       else
@@ -78,7 +108,6 @@ export async function verifyReferences(
     if (seen) seen.references += 1;
     else refs.set(extra.coordinate, { references: 1, holder: 'secret_config' });
   }
-  const failures: VerifyFailure[] = [];
   let resolved = 0;
   let identical = 0;
   let done = 0;
@@ -113,5 +142,6 @@ export async function verifyReferences(
     references,
     resolved,
     failures,
+    warnings,
   };
 }

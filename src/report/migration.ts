@@ -66,6 +66,15 @@ export function renderVerify(v: VerifyResult): string {
       ]).map((l) => `  ${l}`),
     );
   } else out.push('Every reference resolves.');
+  if (v.warnings.length) {
+    out.push(
+      `${v.warnings.length} node(s) hold only _secret_reference_id: with default feature flags Airbyte does not hydrate them (platform.read-secret-reference-ids-in-configs):`,
+      ...alignColumns([
+        ['COORDINATE', 'WHERE'],
+        ...v.warnings.map((w) => [w.coordinate, `${w.holder}/${w.rowId} ${w.path} ${cleanText(w.name)}`]),
+      ]).map((l) => `  ${l}`),
+    );
+  }
   return out.join('\n');
 }
 

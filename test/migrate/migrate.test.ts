@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { getAt, setAt } from '../../src/airbyte/json-path.js';
+import { airbyteHydrationPath, getAt, setAt } from '../../src/airbyte/json-path.js';
 import { runMigration } from '../../src/migrate/index.js';
 import {
   dumpAirbyteTables,
@@ -121,7 +121,11 @@ describe('migrate database → vault through the CLI', () => {
              JOIN secret_config c ON c.id = r.secret_config_id WHERE r.id = $1`,
           [node._secret_reference_id],
         );
-        assert.deepEqual(ref.rows[0], { external_coordinate: node._secret, hydration_path: p.path }, key);
+        assert.deepEqual(
+          ref.rows[0],
+          { external_coordinate: node._secret, hydration_path: airbyteHydrationPath(p.path) },
+          key,
+        );
       }
       const value = await store.read(node._secret);
       const planted = getAt(originalConfigs.get(key), p.path);
