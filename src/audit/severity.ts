@@ -18,6 +18,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<FindingCategory, Severity>> = {
   'dangling-reference': 'high',
   'masked-value': 'high',
   'store-unreachable': 'high',
+  'store-unusable-by-airbyte': 'critical',
   'plaintext-database-store': 'medium',
   'shared-coordinate': 'medium',
   'workspace-mismatch': 'medium',

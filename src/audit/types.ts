@@ -11,6 +11,7 @@ export const FINDING_CATEGORIES = [
   'coordinate-as-value',
   'suspicious-plaintext',
   'store-unreachable',
+  'store-unusable-by-airbyte',
 ] as const;
 export type FindingCategory = (typeof FINDING_CATEGORIES)[number];
 

@@ -66,6 +66,7 @@ export async function planMigration(
   options: MigrationOptions,
   reuse = new Map<string, string>(),
 ): Promise<MigrationPlan> {
+  refuseTargetAirbyteCannotUse(options.target);
   const concurrency = concurrencyOf(options);
   const extra = await referencedConfigCoordinates(options.pool);
   const inputs = await collectPlanInputs(inventoryOf(options)(), extra);
@@ -89,6 +90,13 @@ export async function planMigration(
       writeSource: writeSourceOf(options),
     }),
   };
+}
+
+/** A target that Airbyte itself could not use would break every connector at the switch: stop before any write. */
+function refuseTargetAirbyteCannotUse(target: SecretStore): void {
+  if (target.airbyteIncompatibility) {
+    throw new UsageError(`Refusing ${target.description} as a target: ${target.airbyteIncompatibility}`);
+  }
 }
 
 /** Workers in flight: the target store's own limit unless given (enough to keep up with its quota). */
@@ -118,6 +126,7 @@ export interface MigrationResult {
  * it chose. Only one migration between the same two stores runs at a time (advisory lock).
  */
 export async function runMigration(options: MigrationOptions): Promise<MigrationResult> {
+  refuseTargetAirbyteCannotUse(options.target);
   const journal = new Journal(options.pool, options.journalSchema);
   await journal.ensure();
   const lockKey = `airbyte-secrets:${options.source.description}->${options.target.description}`;

@@ -121,6 +121,15 @@ export const CATEGORY_TEXT: Readonly<Record<FindingCategory, CategoryText>> = {
     detail: 'The references it could not check are not reported: the audit is incomplete.',
     fix: 'Check the store address, credentials and network policy, then run the audit again.',
   },
+  'store-unusable-by-airbyte': {
+    name: 'StoreUnusableByAirbyte',
+    title: 'Store unusable by Airbyte',
+    summary: "The store is configured in a way that Airbyte's own client cannot write or read.",
+    detail:
+      'Airbyte ignores the failure (for example a Vault mount with cas_required, where its writes carry no ' +
+      'check-and-set): every secret it saves there is lost, and connectors fail after their next edit.',
+    fix: 'Change the store setting named in the finding, or point Airbyte at another mount, location or store.',
+  },
 };
 
 export function categoryText(category: FindingCategory): CategoryText {

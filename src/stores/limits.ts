@@ -177,6 +177,9 @@ class LimitedSecretStore implements LimitedStore {
   get description() {
     return this.#inner.description;
   }
+  get airbyteIncompatibility() {
+    return this.#inner.airbyteIncompatibility;
+  }
   get capabilities() {
     return this.#inner.capabilities;
   }

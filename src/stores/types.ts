@@ -79,6 +79,13 @@ export interface SecretStore {
   /** State and metadata of a coordinate's name; `state: 'absent'` when there is none. */
   describe(coordinate: string): Promise<SecretDescription>;
 
+  /**
+   * Why Airbyte could not use this store as configured, found when it was opened (a Vault mount
+   * with `cas_required`, a regional Google location): Airbyte's own writes or reads there fail
+   * silently, so `plan` and `migrate` refuse it as a target and `audit` reports it.
+   */
+  readonly airbyteIncompatibility?: string | undefined;
+
   /** Releases clients and sockets. */
   close(): Promise<void>;
 }

@@ -14,22 +14,28 @@ import type {
 } from './types.js';
 
 /**
- * HashiCorp Vault, KV v2 (Airbyte's assumption) or KV v1, with token auth.
+ * HashiCorp Vault with token auth, addressed exactly as Airbyte addresses it.
  *
  *   { kind: 'vault', address: 'http://airbyte-vault-svc:8200', token: <VAULT_AUTH_TOKEN>,
  *     prefix: 'secret/', namespace: 'team-a', kvVersion: 'auto' }
  *
- * Naming, as Airbyte's VaultSecretPersistence does it: the logical name is `VAULT_PREFIX` + the
- * coordinate with no separator; its first segment is the mount, and KV v2 puts `data/` after the
- * mount. So prefix `secret/` and coordinate C live at `/v1/secret/data/C` as `{"data":{"value":
- * <payload>}}`, and prefix `kv/airbyte/` at `/v1/kv/data/airbyte/C`. A KV v1 mount holds
- * `{"value": <payload>}` at `/v1/<mount>/<rest>`.
+ * Airbyte's `SystemVaultClient` (airbyte-config/config-secrets/.../persistence/VaultSecretPersistence.kt)
+ * builds its vault-java-driver client with `engineVersion(2)`, whatever the mount is. The driver
+ * (BetterCloud vault-java-driver 5.1.0, `LogicalUtilities.adjustPathForReadOrWrite`) splits
+ * `VAULT_PREFIX` + coordinate on `/` (dropping empty segments) and puts `data` after the first
+ * segment; writes send `{"data":{"value": <payload>}}` and reads take `data.data.value`
+ * (`LogicalResponse.parseResponseData`). So prefix `secret/` and coordinate C live at
+ * `/v1/secret/data/C`, prefix `kv/airbyte/` at `/v1/kv/data/airbyte/C` — and on a KV v1 mount
+ * too, where that path is an ordinary key whose body is the same `{"data":{"value":…}}`. This
+ * store writes, reads, lists and deletes at those paths on both mount versions, so its read-back
+ * is Airbyte's read.
  *
- * Writes on KV v2 always carry `options.cas` = the version just read (0 when there is none):
- * mounts with `cas_required` accept them, and a concurrent writer is detected instead of
- * overwritten. Delete is Vault's soft delete (`DELETE data/`, recoverable with undelete); `hard`
- * removes every version and the metadata. node-vault makes no retries of its own; the limits
- * wrapper retries `throttled` and `transient` errors.
+ * Writes on KV v2 carry `options.cas` = the version just read (0 when there is none): a
+ * concurrent writer is detected instead of overwritten. Airbyte sends no `cas` and ignores the
+ * answer, so on a mount with `cas_required` every Airbyte write is lost: the store reports that as
+ * `airbyteIncompatibility`. Delete is Vault's soft delete on KV v2 (`DELETE data/`, recoverable
+ * with undelete); `hard` removes every version and the metadata. node-vault makes no retries of
+ * its own; the limits wrapper retries `throttled` and `transient` errors.
  */
 
 export const STORE_KIND = 'vault' as const;
@@ -73,7 +79,8 @@ export async function createVaultStore(
     const client = deps.client ?? (await newClient(settings, agents));
     const requested = settings.kvVersion ?? 'auto';
     const version = requested === 'auto' ? await detectKvVersion(client, layout.mount) : requested;
-    return new VaultStore(client, settings, layout, version, release);
+    const incompatibility = version === 2 ? await casRequiredProblem(client, layout.mount) : undefined;
+    return new VaultStore(client, settings, layout, version, release, incompatibility);
   } catch (err) {
     release();
     throw err;
@@ -84,6 +91,7 @@ class VaultStore implements SecretStore {
   readonly kind = STORE_KIND;
   readonly description: string;
   readonly capabilities: StoreCapabilities;
+  readonly airbyteIncompatibility: string | undefined;
   readonly #client: NodeVault.client;
   readonly #prefix: string;
   readonly #layout: Layout;
@@ -96,7 +104,9 @@ class VaultStore implements SecretStore {
     layout: Layout,
     version: 1 | 2,
     release: () => void,
+    incompatibility: string | undefined,
   ) {
+    this.airbyteIncompatibility = incompatibility;
     this.#client = client;
     this.#prefix = settings.prefix;
     this.#layout = layout;
@@ -119,12 +129,13 @@ class VaultStore implements SecretStore {
   async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
     const current = await this.#current(coordinate, 'write');
     if (current.state === 'active' && current.value.equals(value)) return 'unchanged';
-    const payload = { [VALUE_KEY]: value.reveal() };
+    const data = { [VALUE_KEY]: value.reveal() };
     try {
-      if (this.#version === 1) await this.#client.write(this.#path(coordinate), payload);
+      // Both mount versions get Airbyte's body at Airbyte's path; only KV v2 knows `cas`.
+      if (this.#version === 1) await this.#client.write(this.#path(coordinate, 'data'), { data });
       else {
         const cas = current.state === 'absent' ? 0 : current.version;
-        await this.#client.write(this.#path(coordinate, 'data'), { data: payload, options: { cas } });
+        await this.#client.write(this.#path(coordinate, 'data'), { data, options: { cas } });
       }
     } catch (err) {
       throw toStoreError(err, 'write', coordinate, value);
@@ -137,7 +148,7 @@ class VaultStore implements SecretStore {
     if (current.state === 'absent') return 'absent';
     try {
       if (this.#version === 1) {
-        await this.#client.delete(this.#path(coordinate));
+        await this.#client.delete(this.#path(coordinate, 'data'));
         return 'deleted';
       }
       if (options.hard) {
@@ -153,7 +164,7 @@ class VaultStore implements SecretStore {
 
   async *list(): AsyncIterable<string> {
     const { mount, dir, stem } = this.#layout;
-    const folder = this.#version === 2 ? `${mount}/metadata/${dir}` : `${mount}/${dir}`;
+    const folder = this.#version === 2 ? `${mount}/metadata/${dir}` : `${mount}/data/${dir}`;
     let body: unknown;
     try {
       body = await this.#client.list(encodePath(folder));
@@ -186,18 +197,19 @@ class VaultStore implements SecretStore {
     this.#release();
   }
 
-  /** `<mount>/[area/]<dir><stem><coordinate>`, URL-encoded per segment. */
-  #path(coordinate: string, area?: 'data' | 'metadata'): string {
+  /** `<mount>/<area>/<dir><stem><coordinate>`, URL-encoded per segment. */
+  #path(coordinate: string, area: 'data' | 'metadata'): string {
     const { mount, dir, stem } = this.#layout;
-    return encodePath([mount, ...(area ? [area] : []), `${dir}${stem}${coordinate}`].join('/'));
+    return encodePath([mount, area, `${dir}${stem}${coordinate}`].join('/'));
   }
 
   /** Reads the current version; a 404 is absent, or deleted when its body carries the version's metadata. */
   async #current(coordinate: string, operation: StoreOperation): Promise<Current> {
     const v2 = this.#version === 2;
     try {
-      const body: unknown = await this.#client.read(this.#path(coordinate, v2 ? 'data' : undefined));
-      const value = v2 ? at(body, 'data', 'data', VALUE_KEY) : at(body, 'data', VALUE_KEY);
+      const body: unknown = await this.#client.read(this.#path(coordinate, 'data'));
+      // KV v2 wraps the secret in `data.data`; on KV v1 that same shape is the key's own body.
+      const value = at(body, 'data', 'data', VALUE_KEY);
       if (typeof value !== 'string') {
         throw new StoreError({
           store: STORE_KIND,
@@ -258,6 +270,27 @@ function toStoreError(
   return new StoreError({ ...base, kind: isNetworkError(err) ? 'transient' : 'invalid', detail });
 }
 
+/**
+ * A KV v2 mount whose config sets `cas_required` refuses every write without `options.cas`, and
+ * Airbyte's `VaultClient.createSecret` sends none and only logs the 400: Airbyte would lose every
+ * secret it saves there. Unknown (no problem reported) when the token may not read the config.
+ */
+async function casRequiredProblem(client: NodeVault.client, mount: string): Promise<string | undefined> {
+  try {
+    const body: unknown = await client.read(`${encodePath(mount)}/config`);
+    if (at(body, 'data', 'cas_required') !== true) return undefined;
+    return (
+      `Vault mount ${mount}/ has cas_required set: Airbyte writes without check-and-set and ` +
+      `ignores the refusal, so every secret it saves there is lost. ` +
+      `Turn it off (vault write ${mount}/config cas_required=false) or use another mount.`
+    );
+  } catch (err) {
+    const status = responseOf(err)?.status;
+    if (status === 403 || status === 404 || status === 405) return undefined;
+    throw toStoreError(err, 'connect');
+  }
+}
+
 /** KV version of the mount from `sys/internal/ui/mounts/<mount>` (the Vault CLI's pre-flight). */
 async function detectKvVersion(client: NodeVault.client, mount: string): Promise<1 | 2> {
   try {
@@ -304,7 +337,9 @@ async function newClient(
 }
 
 function layoutOf(prefix: string): Layout {
-  const slash = prefix.indexOf('/');
+  // The driver tokenises on '/', so empty segments (a leading '/', '//') do not exist for Airbyte.
+  const normalized = prefix.replace(/\/{2,}/g, '/').replace(/^\//, '');
+  const slash = normalized.indexOf('/');
   if (slash <= 0) {
     throw new StoreError({
       store: STORE_KIND,
@@ -313,10 +348,10 @@ function layoutOf(prefix: string): Layout {
       detail: `VAULT_PREFIX "${prefix}" must start with a mount and a '/', e.g. secret/`,
     });
   }
-  const inner = prefix.slice(slash + 1);
+  const inner = normalized.slice(slash + 1);
   const lastSlash = inner.lastIndexOf('/');
   return {
-    mount: prefix.slice(0, slash),
+    mount: normalized.slice(0, slash),
     dir: inner.slice(0, lastSlash + 1),
     stem: inner.slice(lastSlash + 1),
   };
