@@ -7,8 +7,9 @@ import type { QuotaRule } from '../src/emulators/harness.js';
 import type { EmulatorKind } from '../src/emulators/index.js';
 import { writeVerified } from '../src/migrate/execute.js';
 import { getStats, type LimitOptions, withLimits } from '../src/stores/limits.js';
-import { QUOTA_SHARE, STORE_QUOTAS } from '../src/stores/quotas.js';
-import { createStore } from '../src/stores/registry.js';
+import { createStore } from '../src/stores/open.js';
+import { QUOTA_SHARE } from '../src/stores/quotas.js';
+import { storeDefinition } from '../src/stores/registry.js';
 import type { SecretStore } from '../src/stores/types.js';
 import { forEachConcurrent } from '../src/util/concurrent.js';
 import { SecretValue } from '../src/util/secret-value.js';
@@ -41,7 +42,7 @@ export interface CopyOptions {
    */
   scale: number | 'auto';
   targetSeconds: number;
-  /** Copies in flight; default the store's own limit (STORE_QUOTAS). */
+  /** Copies in flight; default the store's own limit (its quota). */
   concurrency?: number;
   /** Vault: also copy this many secrets in a plain sequential loop, for the speed-up. */
   sequentialSecrets?: number;
@@ -95,7 +96,7 @@ export function autoScale(kind: EmulatorKind, secrets: number, targetSeconds: nu
   const published = PUBLISHED[kind];
   if (!published) return 1;
   const rate = published.table[published.writeClass]!.rate;
-  const seconds = (secrets * STORE_QUOTAS[kind].writeCost) / (rate * QUOTA_SHARE);
+  const seconds = (secrets * storeDefinition(kind).quota.writeCost) / (rate * QUOTA_SHARE);
   return Math.max(1, Math.ceil(seconds / targetSeconds));
 }
 
@@ -116,7 +117,7 @@ function scaledQuota(
 
 /** The client's limits as `createStore` would set them, with every rate × K. */
 function clientLimits(kind: EmulatorKind, k: number, concurrency: number): LimitOptions {
-  const q = STORE_QUOTAS[kind];
+  const q = storeDefinition(kind).quota;
   const times = (r: number | undefined) => (r === undefined ? undefined : r * k);
   const out: LimitOptions = { concurrency };
   const rate = times(q.writeRate);
@@ -146,7 +147,7 @@ export async function benchCopy(options: CopyOptions): Promise<CopyResult> {
       ? autoScale(kind, options.secrets, options.targetSeconds)
       : options.scale;
   const available = options.available ?? 1;
-  const concurrency = options.concurrency ?? STORE_QUOTAS[kind].concurrency;
+  const concurrency = options.concurrency ?? storeDefinition(kind).quota.concurrency;
   const emulator = await startRemoteEmulator(kind, {
     latencyMs: options.latencyMs,
     ...(published ? { quota: scaledQuota(published.table, k, published.writeClass, available) } : {}),
@@ -165,7 +166,7 @@ export async function benchCopy(options: CopyOptions): Promise<CopyResult> {
     const enforced = writeRate === null ? null : writeRate * k * available;
     const quota: QuotaFigures = {
       writesPerSecond: writeRate,
-      writeCost: STORE_QUOTAS[kind].writeCost,
+      writeCost: storeDefinition(kind).quota.writeCost,
       enforcedWritesPerSecond: enforced,
       available,
     };

@@ -1,7 +1,7 @@
 import { runMigration } from '../src/migrate/index.js';
 import { SEED_SHAPES } from '../src/sample/seed.js';
 import { getStats } from '../src/stores/limits.js';
-import { createStore } from '../src/stores/registry.js';
+import { createStore } from '../src/stores/open.js';
 import type { SecretStore } from '../src/stores/types.js';
 import { type BenchDatabase, seededDatabase } from './database.js';
 import { instrumentPool, timedStore } from './instrument.js';

@@ -1,4 +1,4 @@
-import type { StoreSettings } from '../src/config/types.js';
+import type { StoreSettings } from '../src/stores/registry.js';
 import { SecretValue } from '../src/util/secret-value.js';
 import type { RemoteEmulator } from './remote-emulator.js';
 

@@ -45,6 +45,11 @@ export interface ClassifiedNode {
   value?: SecretValue;
 }
 
+/** Whether a node (or a reference site) is of one of `kinds`; callers test node kinds through this. */
+export function isNodeKind(node: { kind: SecretNodeKind } | undefined, ...kinds: SecretNodeKind[]): boolean {
+  return node !== undefined && kinds.includes(node.kind);
+}
+
 /** Which table and column a holder row lives in. */
 export type HolderKind = 'actor' | 'actor_oauth_parameter' | 'workspace_webhook';
 

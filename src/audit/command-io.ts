@@ -18,7 +18,7 @@ import type { AuditStore } from './index.js';
 export async function auditStoreFrom(open: () => Promise<SecretStore>): Promise<AuditStore> {
   try {
     const store = await open();
-    return store.kind === 'database' ? 'database' : store;
+    return store.capabilities.airbyteDatabaseTable ? 'database' : store;
   } catch (err) {
     if (err instanceof StoreError) return { label: `${err.store} store`, unreachable: err };
     throw err;

@@ -1,4 +1,5 @@
 import { EPHEMERAL_BASE_ID, parseCoordinate } from '../airbyte/coordinates.js';
+import { isNodeKind } from '../airbyte/types.js';
 import { findingId, type InventoryCheck, rowFinding } from './inventory-findings.js';
 import type { ReferenceSite } from './reference-index.js';
 import type { Finding } from './types.js';
@@ -27,7 +28,7 @@ export const sharedCoordinateCheck: InventoryCheck = {
   finish(ctx) {
     const byCoordinate = new Map<string, ReferenceSite[]>();
     for (const s of ctx.references.sites) {
-      if (!s.coordinate || s.kind === 'prefixed-external') continue;
+      if (!s.coordinate || isNodeKind(s, 'prefixed-external')) continue;
       const list = byCoordinate.get(s.coordinate);
       if (list) list.push(s);
       else byCoordinate.set(s.coordinate, [s]);
@@ -66,8 +67,7 @@ export const workspaceMismatchCheck: InventoryCheck = {
       if (!row.workspaceId) return [];
       const own = row.workspaceId.toLowerCase();
       return row.records.flatMap((r) => {
-        if ((r.node.kind !== 'managed-ref' && r.node.kind !== 'reference-id') || !r.node.coordinate)
-          return [];
+        if (!isNodeKind(r.node, 'managed-ref', 'reference-id') || !r.node.coordinate) return [];
         const c = parseCoordinate(r.node.coordinate);
         if (!c.baseId || !c.prefix || !WORKSPACE_PREFIXES.has(c.prefix)) return [];
         const ws = c.baseId.toLowerCase();

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { DEFAULT_BATCH_SIZE, readInventory } from '../airbyte/inventory.js';
 import { type AirbyteSchemaInfo, detectAirbyteSchema } from '../airbyte/schema-detect.js';
-import type { HolderRow } from '../airbyte/types.js';
+import { type HolderRow, isNodeKind } from '../airbyte/types.js';
 import type { ProgressEvent } from '../migrate/execute.js';
-import { createDatabaseStore } from '../stores/database.js';
+import { createDatabaseStore } from '../stores/database/store.js';
 import { withLimits } from '../stores/limits.js';
 import type { SecretStore } from '../stores/types.js';
 import { foundationChecks } from './checks.js';
@@ -46,7 +46,7 @@ export interface AuditOptions {
   checks?: readonly InventoryCheck[];
   /** @default 'database' */
   store?: AuditStore;
-  /** Store lookups in flight at once. @default the store kind's concurrency in STORE_QUOTAS */
+  /** Store lookups in flight at once. @default the store kind's concurrency in its quota */
   concurrency?: number;
   /** Rows per batch, for the cursor and for each check call. @default 500 */
   batchSize?: number;
@@ -93,7 +93,7 @@ export async function auditInventory(pool: pg.Pool, options: AuditOptions = {}):
     };
     for await (const row of readInventory(pool, { batchSize, schema })) {
       holdersScanned++;
-      secretsFound += row.records.filter((r) => r.node.kind !== 'missing' && r.node.kind !== 'empty').length;
+      secretsFound += row.records.filter((r) => !isNodeKind(r.node, 'missing', 'empty')).length;
       ctx.references.add(row);
       batch.push(row);
       if (batch.length >= batchSize) await flush();
@@ -155,13 +155,13 @@ async function storeTarget(
         : {}),
     };
   }
-  if (store.kind === 'database' && !schema.secretsTable) {
+  if (store.capabilities.airbyteDatabaseTable && !schema.secretsTable) {
     // A deployment that never used the table: its references live in a store the env does not name.
     return { label: `${store.description} ${NO_TABLE}`, databaseStore: false };
   }
   return {
     label: store.description,
-    databaseStore: store.kind === 'database',
+    databaseStore: store.capabilities.airbyteDatabaseTable,
     access: new StoreAccess(store, concurrency),
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { AirbyteSchemaInfo } from '../airbyte/schema-detect.js';
-import type { HolderRow } from '../airbyte/types.js';
+import { type HolderRow, isNodeKind } from '../airbyte/types.js';
 import type { ProgressEvent } from '../migrate/execute.js';
 import type { ReferenceIndex } from './reference-index.js';
 import { defaultSeverity } from './severity.js';
@@ -125,7 +125,7 @@ export const plaintextInlineCheck: InventoryCheck = {
   check(rows) {
     return rows.flatMap((row) =>
       row.records
-        .filter((r) => r.node.kind === 'plaintext')
+        .filter((r) => isNodeKind(r.node, 'plaintext'))
         .map((r) =>
           rowFinding(row, 'plaintext-inline', `A secret is stored in plaintext in the ${WHAT[row.holder]}.`, {
             path: r.path,
@@ -145,7 +145,7 @@ export const maskedValueCheck: InventoryCheck = {
   check(rows) {
     return rows.flatMap((row) =>
       row.records.flatMap((r) => {
-        if (r.node.kind === 'mask') {
+        if (isNodeKind(r.node, 'mask')) {
           return [
             rowFinding(
               row,
@@ -157,7 +157,7 @@ export const maskedValueCheck: InventoryCheck = {
             ),
           ];
         }
-        if (r.node.kind === 'oauth-mask') {
+        if (isNodeKind(r.node, 'oauth-mask')) {
           return [
             rowFinding(
               row,

@@ -76,7 +76,8 @@ export const orphanedSecretCheck: InventoryCheck = {
     if (!access) return [];
     const store = access.store;
     // Key Vault names are case-insensitive; the other services' are not.
-    const nameOf = (c: string) => (store.kind === 'azure' ? store.nameOf(c).toLowerCase() : store.nameOf(c));
+    const nameOf = (c: string) =>
+      store.capabilities.caseInsensitiveNames ? store.nameOf(c).toLowerCase() : store.nameOf(c);
     const referenced = new Set<string>();
     const versions = new Map<string, number>();
     const note = (coordinate: string) => {
@@ -94,7 +95,7 @@ export const orphanedSecretCheck: InventoryCheck = {
     if (!names) return [];
 
     const candidates = names.filter(
-      (n) => !referenced.has(nameOf(n)) && !(store.kind === 'aws' && versions.has(n)),
+      (n) => !referenced.has(nameOf(n)) && !(store.capabilities.baseNameFallback && versions.has(n)),
     );
     const findings: Finding[] = [];
     await forEachConcurrent(candidates, access.concurrency, async (coordinate) => {

@@ -1,5 +1,5 @@
 import { EPHEMERAL_BASE_ID } from '../airbyte/coordinates.js';
-import type { HolderRow, SecretNodeKind } from '../airbyte/types.js';
+import { type HolderRow, isNodeKind, type SecretNodeKind } from '../airbyte/types.js';
 
 /**
  * Every reference of the inventory, collected while it streams: where it is and which coordinate
@@ -70,7 +70,8 @@ export class ReferenceIndex {
   hydratedFromDefaultStore(): ReferenceSite[] {
     return this.#sites.filter(
       (s) =>
-        s.kind !== 'prefixed-external' && (s.storageId === undefined || s.storageId === EPHEMERAL_BASE_ID),
+        !isNodeKind(s, 'prefixed-external') &&
+        (s.storageId === undefined || s.storageId === EPHEMERAL_BASE_ID),
     );
   }
 }

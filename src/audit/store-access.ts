@@ -1,6 +1,6 @@
 import type { ProgressEvent } from '../migrate/execute.js';
 import { StoreError } from '../stores/errors.js';
-import { STORE_QUOTAS } from '../stores/quotas.js';
+import { storeDefinition } from '../stores/registry.js';
 import type { SecretDescription, SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import { SecretValue } from '../util/secret-value.js';
@@ -46,7 +46,7 @@ export class StoreAccess {
 
   constructor(store: SecretStore, options: { concurrency?: number } = {}) {
     this.store = store;
-    this.concurrency = Math.max(1, options.concurrency ?? STORE_QUOTAS[store.kind].concurrency);
+    this.concurrency = Math.max(1, options.concurrency ?? storeDefinition(store.kind).quota.concurrency);
   }
 
   /** Set once the store could not be reached or stopped answering; the store checks then stop. */

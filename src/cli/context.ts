@@ -4,8 +4,8 @@ import { databaseFromEnv } from '../config/database.js';
 import { currentEnvironment } from '../config/environment.js';
 import type { DatabaseConnection as StoreDatabaseConnection } from '../config/store-settings.js';
 import { chooseStoreKind, resolveStoreSettings } from '../config/store-settings.js';
-import type { StoreSettings } from '../config/types.js';
-import { createStore } from '../stores/registry.js';
+import { createStore } from '../stores/open.js';
+import type { StoreSettings } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 

@@ -1,5 +1,6 @@
+import { STORE_KINDS, storeDefinition } from '../stores/registry.js';
 import { UsageError } from '../util/errors.js';
-import { type ChartShape, V1_SECRET_NAME, type ValuesBlockName } from './chart-keys.js';
+import { type ChartShape, V1_SECRET_NAME } from './chart-keys.js';
 import { isMapping, readYamlDocuments } from './yaml-file.js';
 
 /**
@@ -27,10 +28,12 @@ export interface HelmSecretsManager {
   type?: string;
   /** The Kubernetes Secret holding the credentials, when the values say or chart v1 implies it. */
   secretName?: string;
-  blocks: Partial<Record<ValuesBlockName, Record<string, unknown>>>;
+  /** Each store's block (`vault`, `awsSecretManager`, ...), by its name in the values. */
+  blocks: Partial<Record<string, Record<string, unknown>>>;
 }
 
-const BLOCK_NAMES: ValuesBlockName[] = ['vault', 'awsSecretManager', 'googleSecretManager', 'azureKeyVault'];
+/** The store blocks the charts know, from the stores' definitions. */
+const BLOCK_NAMES: string[] = STORE_KINDS.flatMap((kind) => storeDefinition(kind).names.valuesBlock ?? []);
 
 export async function loadHelmValues(file: string): Promise<HelmSecretsManager> {
   const docs = await readYamlDocuments(file, 'values file');
@@ -89,6 +92,7 @@ function detectShape(
   if (type) return /^[A-Z0-9_]+$/.test(type) ? 'v2' : 'v1';
   if (sm.secretsManagerSecretName !== undefined) return 'v1';
   if (sm.secretName !== undefined) return 'v2';
+  // Chart v1 calls the AWS KMS key `kms`, chart v2 `kmsArn`.
   const aws = blocks.awsSecretManager;
   if (aws && aws.kms !== undefined && aws.kmsArn === undefined) return 'v1';
   return 'v2';
@@ -98,11 +102,7 @@ function detectShape(
  * A scalar setting of a store block: absent, null and `""` are all "not set" (Airbyte's docs
  * leave placeholders as `""` or as a bare comment). Numbers are taken as text (GCP project numbers).
  */
-export function valuesText(
-  values: HelmSecretsManager,
-  block: ValuesBlockName,
-  key: string,
-): string | undefined {
+export function valuesText(values: HelmSecretsManager, block: string, key: string): string | undefined {
   const raw = values.blocks[block]?.[key];
   return nonEmpty(optionalString(values.file, `${values.path}.${block}.${key}`, raw));
 }
@@ -114,7 +114,7 @@ export function valuesText(
  */
 export function valuesTags(
   values: HelmSecretsManager,
-  block: ValuesBlockName,
+  block: string,
 ): Record<string, string> | string | undefined {
   const where = `${values.path}.${block}.tags`;
   const raw = values.blocks[block]?.tags;

@@ -1,27 +1,11 @@
-import type { StoreKind } from '../stores/types.js';
+import type { CredentialKey, Found, SettingReader, SettingSpec } from '../stores/definition.js';
 import { UsageError } from '../util/errors.js';
 import { SecretValue } from '../util/secret-value.js';
-import { type CredentialKey, credentialKeyCandidates, VALUES_BLOCK } from './chart-keys.js';
-import { type HelmSecretsManager, valuesText } from './helm-values.js';
+import { credentialKeyCandidates } from './chart-keys.js';
+import { type HelmSecretsManager, valuesTags, valuesText } from './helm-values.js';
 import type { SecretManifest } from './secret-manifest.js';
 
-/** One setting as found, and where, so an error can say which source to fix. */
-export interface Found<T = string> {
-  value: T;
-  origin: string;
-}
-
-/** Where one setting of a store may come from, weakest first: env, values file (with its Secret), flag. */
-export interface SettingSpec {
-  /** How the setting is named in messages: `address`, `auth token`. */
-  label: string;
-  env?: string;
-  /** Keys in the store's values block, first found wins (`kmsArn`, then chart v1's `kms`). */
-  values?: string[];
-  /** For credentials: where the chart keeps it in the Kubernetes Secret. */
-  credential?: CredentialKey;
-  flag?: string;
-}
+export type { Found, SettingSpec };
 
 export interface SettingInputs {
   env: NodeJS.ProcessEnv;
@@ -36,17 +20,16 @@ export interface SettingInputs {
  * manifest, and flags; later sources override earlier ones, and `""` counts as unset
  * (Airbyte's env defaults are all `""`).
  */
-export class SettingSource {
-  readonly kind: StoreKind;
+export class SettingSource implements SettingReader {
+  readonly kind: string;
+  /** The store's block in the values file; a store without one (the database) reads no values. */
+  readonly #block: string | undefined;
   readonly #in: SettingInputs;
 
-  constructor(kind: StoreKind, inputs: SettingInputs) {
+  constructor(kind: string, valuesBlock: string | undefined, inputs: SettingInputs) {
     this.kind = kind;
+    this.#block = valuesBlock;
     this.#in = inputs;
-  }
-
-  get values(): HelmSecretsManager | undefined {
-    return this.#in.values;
   }
 
   flag(name: string): Found | undefined {
@@ -63,13 +46,29 @@ export class SettingSource {
   /** A plain value from the values file (one of `keys`). */
   valuesEntry(keys: string[]): Found | undefined {
     const v = this.#in.values;
-    if (!v || this.kind === 'database') return undefined;
-    const block = VALUES_BLOCK[this.kind];
+    const block = this.#block;
+    if (!v || !block) return undefined;
     for (const key of keys) {
       const text = valuesText(v, block, key);
       if (text !== undefined) return { value: text, origin: `${v.path}.${block}.${key} in ${v.file}` };
     }
     return undefined;
+  }
+
+  valuesTags(): Found | undefined {
+    const v = this.#in.values;
+    const block = this.#block;
+    const tags = v && block ? valuesTags(v, block) : undefined;
+    if (!v || !block || tags === undefined) return undefined;
+    return {
+      value:
+        typeof tags === 'string'
+          ? tags
+          : Object.entries(tags)
+              .map(([k, value]) => `${k}=${value}`)
+              .join(','),
+      origin: `${v.path}.${block}.tags in ${v.file}`,
+    };
   }
 
   /** A non-secret setting: flag, else values, else env. */
@@ -113,10 +112,10 @@ export class SettingSource {
     const places: string[] = [];
     if (spec.flag && this.#in.flags) places.push(`--${spec.flag}`);
     if (spec.env) places.push(spec.env);
-    if (this.kind !== 'database' && (spec.values || spec.credential)) {
+    if (this.#block && (spec.values || spec.credential)) {
       const path = this.#in.values?.path ?? 'global.secretsManager';
       const key = spec.values?.[0] ?? spec.credential?.inline;
-      if (key) places.push(`${path}.${VALUES_BLOCK[this.kind]}.${key} in values.yaml`);
+      if (key) places.push(`${path}.${this.#block}.${key} in values.yaml`);
     }
     if (spec.credential) {
       places.push(`key ${this.#keysFor(spec.credential).join(' or ')} in the Secret manifest`);

@@ -1,12 +1,16 @@
-import { parseStoreKind } from '../stores/registry.js';
-import type { StoreKind } from '../stores/types.js';
+import type { DatabaseConnection, StoreLimits } from '../stores/definition.js';
+import {
+  definitionFor,
+  parseStoreKind,
+  STORE_KINDS,
+  type StoreKind,
+  type StoreSettings,
+} from '../stores/registry.js';
 import { UsageError } from '../util/errors.js';
-import { AIRBYTE_ENV } from './environment.js';
+import { SECRET_PERSISTENCE_ENV } from './environment.js';
 import { type HelmSecretsManager, loadHelmValues } from './helm-values.js';
 import { loadSecretManifest } from './secret-manifest.js';
 import { SettingSource } from './setting-source.js';
-import { buildAws, buildAzure, buildGcp, buildVault } from './store-builders.js';
-import type { DatabaseStoreSettings, StoreLimits, StoreSettings } from './types.js';
 
 /**
  * Turns Airbyte's env, a Helm values file with its Kubernetes Secret manifest, and flags into
@@ -21,8 +25,7 @@ import type { DatabaseStoreSettings, StoreLimits, StoreSettings } from './types.
  *   has no target (`audit`).
  */
 
-/** The Airbyte config database connection, as resolved from `--database-url`/`DATABASE_URL` elsewhere. */
-export type DatabaseConnection = Omit<DatabaseStoreSettings, 'kind' | 'limits'>;
+export type { DatabaseConnection };
 
 export interface ResolveStoreInput {
   side: 'from' | 'to';
@@ -48,7 +51,7 @@ export interface StoreChoice {
 /**
  * Both charts render an empty `SECRET_PERSISTENCE` when no store is configured, and the server's
  * application.yml defaults it to TESTING_CONFIG_DB_TABLE, which is what deployed OSS installs do
- * (secrets-model §4.0, §8.1).
+ * (airbytehq/airbyte-platform airbyte-server/src/main/resources/application.yml).
  */
 export const DEFAULT_SOURCE_NOTE =
   'SECRET_PERSISTENCE is unset or empty: assuming Airbyte\'s server default TESTING_CONFIG_DB_TABLE (the "secrets" table in the config database)';
@@ -61,24 +64,17 @@ export async function resolveStoreSettings(input: ResolveStoreInput): Promise<St
   const storeFlagsApply = input.side === 'to' || (await targetKind(input)) !== choice.kind;
   const limitsApply = input.side === 'to' || !hasTarget(input.flags);
   const limits = limitsApply ? limitsFrom(input.flags) : undefined;
-  const src = new SettingSource(choice.kind, {
+  const definition = definitionFor(choice.kind);
+  const src = new SettingSource(choice.kind, definition.names.valuesBlock, {
     env: input.env,
     ...(values ? { values } : {}),
     ...(secret ? { secret } : {}),
     ...(storeFlagsApply ? { flags: input.flags } : {}),
   });
-  switch (choice.kind) {
-    case 'database':
-      return databaseSettings(input.databaseConnection, limits);
-    case 'vault':
-      return buildVault(src, limits);
-    case 'aws':
-      return buildAws(src, limits);
-    case 'gcp':
-      return buildGcp(src, limits);
-    case 'azure':
-      return buildAzure(src, limits);
-  }
+  return definition.settings(src, {
+    ...(limits ? { limits } : {}),
+    ...(input.databaseConnection ? { databaseConnection: input.databaseConnection } : {}),
+  });
 }
 
 /** Which store a side uses and why, without reading its settings (for the log line before a run). */
@@ -103,11 +99,11 @@ function chooseKind(
     return { kind: parseNamed(values.type, origin), origin };
   }
   if (side === 'to') {
-    throw new UsageError('no target store: set --to (database, vault, aws, gcp, azure) or --to-values');
+    throw new UsageError(`no target store: set --to (${STORE_KINDS.join(', ')}) or --to-values`);
   }
-  const persistence = env[AIRBYTE_ENV.persistence]?.trim();
+  const persistence = env[SECRET_PERSISTENCE_ENV]?.trim();
   if (persistence) {
-    return { kind: parseNamed(persistence, AIRBYTE_ENV.persistence), origin: AIRBYTE_ENV.persistence };
+    return { kind: parseNamed(persistence, SECRET_PERSISTENCE_ENV), origin: SECRET_PERSISTENCE_ENV };
   }
   return { kind: 'database', origin: 'default', note: DEFAULT_SOURCE_NOTE };
 }
@@ -143,18 +139,6 @@ async function targetKind(input: ResolveStoreInput): Promise<StoreKind | undefin
   } catch {
     return undefined;
   }
-}
-
-function databaseSettings(
-  connection: DatabaseConnection | undefined,
-  limits: StoreLimits | undefined,
-): DatabaseStoreSettings {
-  if (!connection?.connectionString) {
-    throw new UsageError(
-      'database: no connection to the Airbyte config database: set --database-url or DATABASE_URL',
-    );
-  }
-  return { kind: 'database', ...connection, ...(limits ? { limits } : {}) };
 }
 
 function limitsFrom(flags: Record<string, unknown>): StoreLimits | undefined {

@@ -1,5 +1,5 @@
 import { type CutoverEnv, cutoverEnv, cutoverValuesYaml } from '../config/cutover.js';
-import type { StoreSettings } from '../config/types.js';
+import type { StoreSettings } from '../stores/registry.js';
 
 export interface Cutover {
   env: CutoverEnv;

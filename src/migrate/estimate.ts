@@ -1,4 +1,4 @@
-import { STORE_QUOTAS } from '../stores/quotas.js';
+import { storeDefinition } from '../stores/registry.js';
 import type { StoreKind } from '../stores/types.js';
 import type { PlanEstimate, PlanItem } from './types.js';
 
@@ -20,8 +20,8 @@ export function estimateDuration(
 ): PlanEstimate {
   const copies = items.filter((i) => i.action === 'copy').length;
   const extracts = items.filter((i) => i.action === 'extract').length;
-  const target = STORE_QUOTAS[args.targetKind];
-  const source = STORE_QUOTAS[args.sourceKind];
+  const target = storeDefinition(args.targetKind).quota;
+  const source = storeDefinition(args.sourceKind).quota;
   const targetWrites = (copies + extracts) * target.writeCost;
   const sourceWrites = args.writeSource ? extracts * source.writeCost : 0;
   const calls = copies * 4 + extracts * (args.writeSource ? 6 : 3);

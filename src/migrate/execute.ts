@@ -10,7 +10,7 @@ import {
   referenceStorageOf,
   updateHolderJson,
 } from '../airbyte/rewrite-queries.js';
-import type { HolderKind, HolderRow } from '../airbyte/types.js';
+import { type HolderKind, type HolderRow, isNodeKind } from '../airbyte/types.js';
 import type { Journal, ReferenceChange } from '../journal/index.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore, WriteOutcome } from '../stores/types.js';
@@ -182,7 +182,7 @@ async function extractRow(ctx: ExecuteContext, row: HolderRow, planned: PlanItem
   const ready: RowRewrite[] = [];
   for (const item of planned) {
     const record = row.records.find((r) => r.path === item.path);
-    if (record?.node.kind !== 'plaintext' || !record.node.value) {
+    if (!record || !isNodeKind(record.node, 'plaintext') || !record.node.value) {
       await ctx.journal.updateItem(ctx.runId, item.key, {
         state: 'superseded',
         reason: 'the value is no longer plaintext',
@@ -216,7 +216,7 @@ function extractRewrite(row: HolderRow, item: PlanItem, value: SecretValue): Row
     item,
     stillHolds: (node) => {
       const now = classifySecretNode(node);
-      return now.kind === 'plaintext' && now.value !== undefined && now.value.equals(value);
+      return isNodeKind(now, 'plaintext') && now.value?.equals(value) === true;
     },
     async write(client, storageId) {
       const coordinate = item.coordinate!;
@@ -298,7 +298,7 @@ export async function rewriteRow(ctx: ExecuteContext, row: HolderRow, rewrites: 
       }
       const keptPaths = new Set(keep.map((r) => r.item.path));
       const otherPlaintext = row.records
-        .filter((r) => r.node.kind === 'plaintext' && !keptPaths.has(r.path))
+        .filter((r) => isNodeKind(r.node, 'plaintext') && !keptPaths.has(r.path))
         .map((r) => r.path)
         .filter((p) => getAt(base, p) !== undefined);
       const image = makePreImage(base, replacements, otherPlaintext);

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { readInventory, readSecretConfigs } from '../airbyte/inventory.js';
 import type { HolderRow } from '../airbyte/types.js';
 import { Journal } from '../journal/index.js';
-import { STORE_QUOTAS } from '../stores/quotas.js';
+import { storeDefinition } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import { estimateDuration } from './estimate.js';
@@ -101,7 +101,7 @@ function refuseTargetAirbyteCannotUse(target: SecretStore): void {
 
 /** Workers in flight: the target store's own limit unless given (enough to keep up with its quota). */
 function concurrencyOf(options: Pick<MigrationOptions, 'concurrency' | 'target'>): number {
-  return options.concurrency ?? STORE_QUOTAS[options.target.kind].concurrency;
+  return options.concurrency ?? storeDefinition(options.target.kind).quota.concurrency;
 }
 
 function writeSourceOf(options: MigrationOptions): boolean {

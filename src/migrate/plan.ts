@@ -1,6 +1,6 @@
 import { EPHEMERAL_BASE_ID } from '../airbyte/coordinates.js';
-import type { HolderKind, HolderRow } from '../airbyte/types.js';
-import { StoreError } from '../stores/errors.js';
+import { type HolderKind, type HolderRow, isNodeKind } from '../airbyte/types.js';
+import { isStoreError, StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import type { ConflictReason, MigrationPlan, PlanAction, PlanItem, PlanSummaryRow } from './types.js';
@@ -61,7 +61,7 @@ export async function collectPlanInputs(
     for (const record of row.records) {
       const { node } = record;
       if (RESOLVED_KINDS.has(node.kind) && node.coordinate) refer(node.coordinate, row.workspaceId, row.name);
-      else if (node.kind === 'plaintext') {
+      else if (isNodeKind(node, 'plaintext')) {
         inputs.extracts.push({
           holder: row.holder,
           rowId: row.rowId,
@@ -147,7 +147,7 @@ async function readTargetForPlan(target: SecretStore, coordinate: string) {
   try {
     return await target.read(coordinate);
   } catch (err) {
-    if (err instanceof StoreError && err.kind === 'deleted-recoverable') return undefined;
+    if (isStoreError(err, 'deleted-recoverable')) return undefined;
     throw err;
   }
 }

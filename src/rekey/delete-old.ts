@@ -43,9 +43,9 @@ export async function deleteOldNames(
     if (image.rolled_back_at) continue;
     for (const { marker } of markersOf(image.pre_image)) if ('restoreNode' in marker) old.add(marker.from);
   }
-  // Only AWS reads a base name (its fallback for unversioned secrets); elsewhere there is none to delete.
+  // Only a store Airbyte reads with a base-name fallback (AWS) has base names; elsewhere there is none to delete.
   const bases = new Set<string>();
-  for (const c of ctx.target.kind === 'aws' ? [...old, ...legacyFixed] : []) {
+  for (const c of ctx.target.capabilities.baseNameFallback ? [...old, ...legacyFixed] : []) {
     const base = parseCoordinate(c).base;
     if (base) bases.add(base);
   }

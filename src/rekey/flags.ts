@@ -1,8 +1,10 @@
+import { kindWithKeyFlag, type StoreKind, storeDefinition } from '../stores/registry.js';
 import { parseTags } from '../stores/tags.js';
-import type { StoreKind } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import { REKEY_CATEGORIES, type RekeyCategory } from './select.js';
 import type { RekeyOptions } from './types.js';
+
+const KEY_FLAGS = ['aws-kms-key-id', 'gcp-kms-key'] as const;
 
 /** What `rekey`'s flags ask for, as options for `planRekey`/`runRekey` (store and pool aside). */
 export function rekeyRequest(
@@ -26,10 +28,14 @@ export function rekeyRequest(
         ),
       ]
     : undefined;
-  if (flags['aws-kms-key-id'] && storeKind !== 'aws')
-    throw new UsageError(`--aws-kms-key-id needs the aws store, not ${storeKind}`);
-  if (flags['gcp-kms-key'] && storeKind !== 'gcp')
-    throw new UsageError(`--gcp-kms-key needs the gcp store, not ${storeKind}`);
+  // Each key flag belongs to the store whose key change it names.
+  const keyFlag = storeDefinition(storeKind).capabilities.keyChange?.keyFlag;
+  for (const flag of KEY_FLAGS) {
+    if (flags[flag] && keyFlag !== flag)
+      throw new UsageError(
+        `--${flag} needs the ${kindWithKeyFlag(flag) ?? 'matching'} store, not ${storeKind}`,
+      );
+  }
   if (flags['replace-tags'] && !flags.tags) throw new UsageError('--replace-tags needs --tags');
   const kmsKeyId = flags['aws-kms-key-id'] ?? flags['gcp-kms-key'];
   const tags = flags.tags ? parseTags(flags.tags, '--tags') : undefined;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseCoordinate } from '../airbyte/coordinates.js';
 import { readInventory } from '../airbyte/inventory.js';
-import { Journal } from '../journal/index.js';
+import { Journal, type RunRow } from '../journal/index.js';
 import type { ExecuteContext } from '../migrate/execute.js';
 import { verifyStore } from '../migrate/index.js';
 import { finishRunFromItems, journalPlannedItems } from '../migrate/run-items.js';
@@ -75,13 +75,13 @@ export async function planRekey(
   const filtered = all.filter((r) => matchesFilter(r, filter));
   const categories = mode === 'fix' ? [...new Set(options.categories)] : [];
   const notes: string[] = [];
-  if (categories.includes('legacy-name') && store.kind !== 'aws') {
+  if (categories.includes('legacy-name') && !store.capabilities.baseNameFallback) {
     notes.push(
       'legacy-name applies to AWS Secrets Manager only (the only store Airbyte reads with a base-name fallback)',
     );
   }
   const wantsLegacy =
-    store.kind === 'aws' &&
+    store.capabilities.baseNameFallback &&
     (categories.includes('legacy-name') || mode === 'keys' || options.keys !== undefined);
   const legacy = wantsLegacy
     ? await probeLegacyNames(
@@ -168,7 +168,7 @@ async function rekeyLocked(options: RekeyOptions, journal: Journal): Promise<Rek
   const previous = options.resume
     ? await journal.run(options.resume)
     : await journal.unfinishedRun('rekey', store.description, store.description);
-  if (options.resume && (previous?.kind !== 'rekey' || previous.target_store !== store.description)) {
+  if (options.resume && !isRekeyRunOn(previous, store.description)) {
     throw new UsageError(
       `no re-key run ${options.resume} on ${store.description} in the journal: see 'airbyte-secrets runs'`,
     );
@@ -284,4 +284,14 @@ async function rekeyLocked(options: RekeyOptions, journal: Journal): Promise<Rek
       verification.failures.length === 0 &&
       deleted.every((d) => d.outcome !== 'failed'),
   };
+}
+
+/** Whether a journal run is a re-key of this store, as `--resume` must name. */
+function isRekeyRunOn(run: RunRow | undefined, storeDescription: string): boolean {
+  switch (run?.kind) {
+    case 'rekey':
+      return run.target_store === storeDescription;
+    default:
+      return false;
+  }
 }

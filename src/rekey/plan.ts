@@ -29,7 +29,7 @@ export async function probeLegacyNames(
   concurrency: number,
 ): Promise<Set<string>> {
   const legacy = new Set<string>();
-  if (store.kind !== 'aws') return legacy;
+  if (!store.capabilities.baseNameFallback) return legacy;
   await forEachConcurrent(new Set(coordinates), concurrency, async (coordinate) => {
     const base = parseCoordinate(coordinate).base;
     if (!base) return;

@@ -101,3 +101,8 @@ export function kindOfHttpStatus(status: number, conflict: StoreErrorKind): Stor
   if (status === 408 || status >= 500) return 'transient';
   return 'invalid';
 }
+
+/** Whether `err` is a store failure of the given class (callers test the class through this). */
+export function isStoreError(err: unknown, kind: StoreErrorKind): err is StoreError {
+  return err instanceof StoreError && err.kind === kind;
+}

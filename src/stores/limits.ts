@@ -9,9 +9,9 @@ import {
   RECOVERY_PER_SECOND,
   type RetryPolicy,
   SLOWDOWN_WINDOW_MS,
-  STORE_QUOTAS,
   THROTTLE_SLOWDOWN,
 } from './quotas.js';
+import { storeDefinition } from './registry.js';
 import type {
   DeleteOptions,
   DeleteOutcome,
@@ -25,7 +25,8 @@ import type {
  * Every store call goes through one limiter: a concurrency bound, a token bucket per quota class,
  * retries of `throttled`/`transient` failures with full-jitter backoff that honours the service's
  * `retryAfterMs`, and adaptive slowdown while the service throttles. Anything not given here
- * comes from the store kind's row in `STORE_QUOTAS`.
+ * comes from the store kind's `quota` in its definition. It is also the one place that refuses a
+ * value larger than the store's `capabilities.maxValueBytes`, before any request is made.
  */
 export interface LimitOptions {
   /** Calls in flight at once. */
@@ -137,7 +138,7 @@ class LimitedSecretStore implements LimitedStore {
   readonly changeKey?: (coordinate: string, change: KeyChange) => Promise<KeyChangeResult>;
 
   constructor(inner: SecretStore, options: LimitOptions) {
-    const quota = STORE_QUOTAS[inner.kind];
+    const quota = storeDefinition(inner.kind).quota;
     this.#inner = inner;
     if (canChangeKeys(inner)) {
       this.changeKey = (coordinate, change) =>
@@ -193,6 +194,18 @@ class LimitedSecretStore implements LimitedStore {
   }
 
   write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+    const max = this.#inner.capabilities.maxValueBytes;
+    if (value.byteLength > max) {
+      return Promise.reject(
+        new StoreError({
+          store: this.#inner.kind,
+          operation: 'write',
+          coordinate,
+          kind: 'invalid',
+          detail: `value is ${value.byteLength} bytes; this store takes at most ${max}`,
+        }),
+      );
+    }
     return this.#call('write', this.#writeCost, () => this.#inner.write(coordinate, value));
   }
 

@@ -1,8 +1,7 @@
-import type { StoreKind } from './types.js';
-
 /**
- * Default pacing and retry figures per store, from each provider's published quotas
- * (pitfalls-and-quotas §2). One table, read by `withLimits` and by dry-run estimates.
+ * The shape of a store's pacing and retry figures, and the limiter's shared constants. Each
+ * store's definition holds its own row (`quota`), from the provider's published quotas; `withLimits`
+ * and dry-run estimates read it from there.
  *
  * Rates are paced at 0.95 × the published quota, not at the more cautious "derived" figures
  * (GSM 8/s, AWS 20–25/s): the goal is to run at ≥ 0.9 of what the provider allows, and the
@@ -50,83 +49,8 @@ export interface StoreQuota {
 /** Share of the published quota we pace at. */
 export const QUOTA_SHARE = 0.95;
 
-const share = (perSecond: number): number => Math.round(perSecond * QUOTA_SHARE * 100) / 100;
-
-export const STORE_QUOTAS: Record<StoreKind, StoreQuota> = {
-  database: {
-    concurrency: 8,
-    writeCost: 1,
-    listPageSize: 1000,
-    retry: {
-      throttled: { baseMs: 100, maxMs: 5_000 },
-      transient: { baseMs: 100, maxMs: 5_000 },
-      maxAttempts: 5,
-    },
-    source: 'no quota: bounded by the connection pool',
-  },
-  vault: {
-    concurrency: 8,
-    writeCost: 1,
-    // LIST returns a whole folder at once.
-    listPageSize: 10_000,
-    retry: {
-      // Only operator-defined rate-limit quotas throttle (429).
-      throttled: { baseMs: 200, maxMs: 10_000 },
-      transient: { baseMs: 100, maxMs: 5_000 },
-      maxAttempts: 6,
-    },
-    source: 'no rate limit by default; operators may add rate-limit quotas (429)',
-  },
-  aws: {
-    concurrency: 16,
-    // PutSecretValue/UpdateSecret combined 50 TPS; CreateSecret/DeleteSecret ≈ 50 TPS.
-    writeRate: share(50),
-    // GetSecretValue + DescribeSecret 10,000 TPS.
-    readRate: share(10_000),
-    writeCost: 1,
-    listPageSize: 100,
-    retry: {
-      throttled: { baseMs: 250, maxMs: 20_000 },
-      transient: { baseMs: 100, maxMs: 10_000 },
-      maxAttempts: 8,
-    },
-    source: 'AWS Secrets Manager per account and region: 50 writes/s, 10,000 reads/s',
-  },
-  gcp: {
-    concurrency: 16,
-    // 600 writes/min per project; a new secret is 2 writes.
-    writeRate: share(10),
-    // 90,000 accesses/min.
-    readRate: share(1_500),
-    // 600 metadata reads (get, list)/min.
-    metadataRate: share(10),
-    writeCost: 2,
-    // An assumed page size: smaller than the real one only makes list pacing more careful.
-    listPageSize: 250,
-    retry: {
-      // The per-minute quota refills at the minute.
-      throttled: { baseMs: 1_000, maxMs: 60_000 },
-      transient: { baseMs: 200, maxMs: 10_000 },
-      maxAttempts: 8,
-    },
-    source: 'Google Secret Manager per project: 600 writes/min (2 per new secret), 90,000 accesses/min',
-  },
-  azure: {
-    concurrency: 16,
-    // Secrets CREATE 300 per 10 s per vault.
-    writeRate: share(30),
-    // All other transactions 4,000 per 10 s.
-    readRate: share(400),
-    writeCost: 1,
-    listPageSize: 25,
-    retry: {
-      throttled: { baseMs: 1_000, maxMs: 30_000 },
-      transient: { baseMs: 200, maxMs: 10_000 },
-      maxAttempts: 8,
-    },
-    source: 'Azure Key Vault per vault: 300 creates and 4,000 other transactions per 10 s',
-  },
-};
+/** A published per-second quota as the rate we pace at. */
+export const share = (perSecond: number): number => Math.round(perSecond * QUOTA_SHARE * 100) / 100;
 
 /** Adaptive slowdown: the rate is multiplied by this on a throttle... */
 export const THROTTLE_SLOWDOWN = 0.7;

@@ -1,76 +1,79 @@
-import type { SettingsFor, StoreSettings } from '../config/types.js';
 import { UsageError } from '../util/errors.js';
-import { withLimits } from './limits.js';
-import { type SecretStore, STORE_KINDS, type StoreKind } from './types.js';
+import { awsStore } from './aws/index.js';
+import { azureStore } from './azure/index.js';
+import { databaseStore } from './database/index.js';
+import type { StoreDefinition } from './definition.js';
+import { gcpStore } from './gcp/index.js';
+import { vaultStore } from './vault/index.js';
 
 /**
- * Store kind → its module, loaded on first use. Only the chosen store's SDK is ever imported, so
- * `audit` against the database table never loads the Azure, Google or AWS SDKs. Nothing in this
- * file may import a store module or an SDK statically.
+ * Every store the tool knows, by our short name. A definition loads its store module and SDK
+ * only when a store is opened, so `audit` against the database table never loads the Azure,
+ * Google or AWS SDKs. A new store is one folder and one line here (see CONTRIBUTING.md).
  */
-type Factory<K extends StoreKind> = (settings: SettingsFor<K>) => Promise<SecretStore>;
-
-export const STORE_FACTORIES: { [K in StoreKind]: () => Promise<Factory<K>> } = {
-  database: async () => (await import('./database.js')).createDatabaseStore,
-  vault: async () => (await import('./vault.js')).createVaultStore,
-  aws: async () => (await import('./aws-secrets-manager.js')).createAwsSecretsManagerStore,
-  gcp: async () => (await import('./google-secret-manager.js')).createGoogleSecretManagerStore,
-  azure: async () => (await import('./azure-key-vault.js')).createAzureKeyVaultStore,
+export const STORE_DEFINITIONS = {
+  database: databaseStore,
+  vault: vaultStore,
+  aws: awsStore,
+  gcp: gcpStore,
+  azure: azureStore,
 };
 
+export type StoreKind = keyof typeof STORE_DEFINITIONS;
+
+/** Our short names, in the registry's order. */
+export const STORE_KINDS = Object.keys(STORE_DEFINITIONS) as StoreKind[];
+
+type SettingsOf<D> = D extends StoreDefinition<infer S> ? S : never;
+
 /**
- * Builds the store the settings describe. Unless `limits: false`, it is wrapped in `withLimits`
- * with the kind's defaults from `STORE_QUOTAS`, overridden by `settings.limits`.
+ * Validated settings for one secret store, produced by `src/config/` from Airbyte's env, a Helm
+ * values file with its Kubernetes Secret manifest, and flags. Credentials are `SecretValue`s so a
+ * printed settings object never shows them. Every store kind also accepts `limits`.
  */
-export async function createStore(
-  settings: StoreSettings,
-  options: { limits?: boolean } = {},
-): Promise<SecretStore> {
-  const load = STORE_FACTORIES[settings.kind] as () => Promise<Factory<typeof settings.kind>>;
-  // TypeScript cannot tie the table's key to the settings' kind; the table's type does.
-  const store = await (await load())(settings as never);
-  if (options.limits === false) return store;
-  return withLimits(store, { ...settings.limits });
+export type StoreSettings = SettingsOf<(typeof STORE_DEFINITIONS)[StoreKind]>;
+
+export type SettingsFor<K extends StoreKind> = Extract<StoreSettings, { kind: K }>;
+
+export function storeDefinition<K extends StoreKind>(kind: K): (typeof STORE_DEFINITIONS)[K] {
+  return STORE_DEFINITIONS[kind];
+}
+
+/**
+ * The definition for settings of any kind. Each definition takes only its own kind's settings,
+ * which TypeScript cannot tie to the union; the table's type does, and callers pass the settings
+ * of the kind they looked up.
+ */
+export function definitionFor(kind: StoreKind): StoreDefinition<StoreSettings> {
+  return STORE_DEFINITIONS[kind] as unknown as StoreDefinition<StoreSettings>;
 }
 
 /** Airbyte's `SECRET_PERSISTENCE` value for each kind (chart v2 / the `SecretPersistenceType` enum). */
-export const AIRBYTE_PERSISTENCE: Record<StoreKind, string> = {
-  database: 'TESTING_CONFIG_DB_TABLE',
-  vault: 'VAULT',
-  aws: 'AWS_SECRET_MANAGER',
-  gcp: 'GOOGLE_SECRET_MANAGER',
-  azure: 'AZURE_KEY_VAULT',
-};
+export const AIRBYTE_PERSISTENCE = Object.fromEntries(
+  STORE_KINDS.map((kind) => [kind, STORE_DEFINITIONS[kind].names.persistence]),
+) as Record<StoreKind, string>;
+
+const spelling = (text: string): string => text.toLowerCase().replace(/[\s_-]/g, '');
 
 /**
  * Every accepted spelling, compared lower-case with `_`, `-` and spaces removed: our short names,
  * Airbyte's enum (`AWS_SECRET_MANAGER`), its lower-case property form (`aws_secret_manager`),
- * chart v1 camelCase (`awsSecretManager`) and the `secret_storage.storage_type` names
- * (`AWS_SECRETS_MANAGER`, `LOCAL_TESTING`).
+ * chart v1 camelCase (`awsSecretManager`) and each store's further aliases (the
+ * `secret_storage.storage_type` names `AWS_SECRETS_MANAGER`, `LOCAL_TESTING`).
  */
-const ALIASES: Record<string, StoreKind> = {
-  database: 'database',
-  db: 'database',
-  testingconfigdbtable: 'database',
-  localtesting: 'database',
-  vault: 'vault',
-  hashicorpvault: 'vault',
-  aws: 'aws',
-  awssecretmanager: 'aws',
-  awssecretsmanager: 'aws',
-  gcp: 'gcp',
-  googlesecretmanager: 'gcp',
-  googlesecretsmanager: 'gcp',
-  azure: 'azure',
-  azurekeyvault: 'azure',
-};
+const ALIASES = new Map<string, StoreKind>(
+  STORE_KINDS.flatMap((kind) => {
+    const { persistence, chartV1Type, aliases } = STORE_DEFINITIONS[kind].names;
+    return [kind, persistence, chartV1Type, ...aliases].map((name) => [spelling(name), kind] as const);
+  }),
+);
 
 const NO_OP_NAMES = new Set(['noop', 'none']);
 
 /** Parses a store name in any accepted spelling; anything else is a `UsageError` listing the valid names. */
 export function parseStoreKind(text: string): StoreKind {
-  const key = text.toLowerCase().replace(/[\s_-]/g, '');
-  const kind = ALIASES[key];
+  const key = spelling(text);
+  const kind = ALIASES.get(key);
   if (kind) return kind;
   if (NO_OP_NAMES.has(key)) {
     throw new UsageError(
@@ -83,4 +86,9 @@ export function parseStoreKind(text: string): StoreKind {
     `unknown store "${shown}": use one of ${STORE_KINDS.join(', ')} ` +
       `(or Airbyte's names ${Object.values(AIRBYTE_PERSISTENCE).join(', ')})`,
   );
+}
+
+/** The store kind whose key change is named by a `rekey` flag (`aws-kms-key-id` → aws), if any. */
+export function kindWithKeyFlag(flag: string): StoreKind | undefined {
+  return STORE_KINDS.find((kind) => STORE_DEFINITIONS[kind].capabilities.keyChange?.keyFlag === flag);
 }

@@ -26,3 +26,15 @@ export function parseTags(
   }
   return tags;
 }
+
+/** Tags in Airbyte's `key1=value1,key2=value2` text form. */
+export function tagsText(tags: Record<string, string>): string {
+  return Object.entries(tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/** Tags as the charts' values list them: `[{key, value}]`. */
+export function tagsList(tags: Record<string, string>): { key: string; value: string }[] {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}

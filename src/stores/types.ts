@@ -1,17 +1,34 @@
 import type { SecretValue } from '../util/secret-value.js';
+import type { StoreKind } from './registry.js';
 
-/** Our short names for the secret stores Airbyte supports. */
-export const STORE_KINDS = ['database', 'vault', 'aws', 'gcp', 'azure'] as const;
-export type StoreKind = (typeof STORE_KINDS)[number];
+/** Our short names for the secret stores Airbyte supports: the keys of the registry. */
+export type { StoreKind };
 
-/** What a store can do, so callers never have to guess from its kind. */
+/**
+ * What a store can do and how Airbyte treats it, so callers never have to guess from its kind.
+ * Each store's definition declares them; an opened store may narrow them (Vault KV v1 keeps no
+ * versions).
+ */
 export interface StoreCapabilities {
   /** Writing a name again keeps the older value as a version (Vault KV v2, AWS, Google, Azure). */
   versions: boolean;
   /** A deleted name stays recoverable for a while and blocks re-creation (AWS, Azure). */
   softDelete: boolean;
-  /** Largest payload the service accepts, in UTF-8 bytes. */
+  /** Days our default (safe) delete keeps a name recoverable, where we choose it (AWS); else the service's setting. */
+  recoveryWindowDays?: number;
+  /** Largest payload the service accepts, in UTF-8 bytes; the limits wrapper refuses larger writes. */
   maxValueBytes: number;
+  /** The service compares names without case (Key Vault), so two coordinates may name one secret. */
+  caseInsensitiveNames: boolean;
+  /**
+   * Airbyte's read falls back to the coordinate's base name (no `_vN`) when the full name is
+   * missing (AWS: AwsSecretManagerPersistence), so a base name can be in use and legacy names exist.
+   */
+  baseNameFallback: boolean;
+  /** The store can change the encryption key of a secret in place (`rekey`), named by this flag. */
+  keyChange?: { keyFlag: string };
+  /** The store is Airbyte's `secrets` table in the config database itself. */
+  airbyteDatabaseTable: boolean;
 }
 
 /** `created`: a new name; `updated`: a new value (version) on an existing name; `unchanged`: the identical value was there, nothing was written. */

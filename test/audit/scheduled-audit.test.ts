@@ -10,7 +10,7 @@ import type { AuditRun } from '../../src/audit/history.js';
 import { allChecks, auditInventory } from '../../src/audit/index.js';
 import { FINDING_CATEGORIES } from '../../src/audit/types.js';
 import { withLimits } from '../../src/stores/limits.js';
-import { createStore } from '../../src/stores/registry.js';
+import { createStore } from '../../src/stores/open.js';
 import type { SecretStore, StoreKind } from '../../src/stores/types.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 import { leakedCanaries, type SeededDatabase, seededDatabase } from '../helpers/airbyte-db.js';

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { cutoverEnv, cutoverValues, cutoverValuesYaml } from '../../src/config/cutover.js';
 import { describeSettings } from '../../src/config/describe.js';
 import { resolveStoreSettings } from '../../src/config/store-settings.js';
-import type { StoreSettings } from '../../src/config/types.js';
+import type { StoreSettings } from '../../src/stores/registry.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 
 const CANARY = 'canary-credential-7f3a';

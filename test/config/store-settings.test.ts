@@ -11,13 +11,11 @@ import {
   DEFAULT_SOURCE_NOTE,
   resolveStoreSettings,
 } from '../../src/config/store-settings.js';
-import type {
-  AwsStoreSettings,
-  AzureStoreSettings,
-  GcpStoreSettings,
-  StoreSettings,
-  VaultStoreSettings,
-} from '../../src/config/types.js';
+import type { AwsStoreSettings } from '../../src/stores/aws/index.js';
+import type { AzureStoreSettings } from '../../src/stores/azure/index.js';
+import type { GcpStoreSettings } from '../../src/stores/gcp/index.js';
+import type { StoreSettings } from '../../src/stores/registry.js';
+import type { VaultStoreSettings } from '../../src/stores/vault/index.js';
 import { UsageError } from '../../src/util/errors.js';
 
 const fx = (name: string) => fileURLToPath(new URL(`../fixtures/values/${name}`, import.meta.url));

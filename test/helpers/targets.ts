@@ -1,6 +1,7 @@
-import type { DatabaseStoreSettings, StoreSettings } from '../../src/config/types.js';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulators/harness.js';
-import { createStore } from '../../src/stores/registry.js';
+import type { DatabaseStoreSettings } from '../../src/stores/database/index.js';
+import { createStore } from '../../src/stores/open.js';
+import type { StoreSettings } from '../../src/stores/registry.js';
 import type { SecretStore, StoreKind } from '../../src/stores/types.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 

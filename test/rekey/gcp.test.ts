@@ -97,7 +97,7 @@ describe('rekey --gcp-kms-key where Google cannot take one key', () => {
     const source = await startTestStore('database', { databaseUrl: db.url });
     const gcp = await startTestStore('gcp');
     try {
-      const { createStore } = await import('../../src/stores/registry.js');
+      const { createStore } = await import('../../src/stores/open.js');
       const store = await createStore({
         ...gcp.settings,
         kind: 'gcp',

@@ -5,12 +5,12 @@ import {
   GetSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { AwsStoreSettings } from '../../src/config/types.js';
 import {
   type RunningAwsEmulator,
   startAwsSecretsManagerEmulator,
 } from '../../src/emulators/aws-secrets-manager.js';
-import { createAwsSecretsManagerStore } from '../../src/stores/aws-secrets-manager.js';
+import type { AwsStoreSettings } from '../../src/stores/aws/index.js';
+import { createAwsSecretsManagerStore } from '../../src/stores/aws/store.js';
 import { StoreError } from '../../src/stores/errors.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 import { describeSecretStore, newCoordinate } from './conformance.js';

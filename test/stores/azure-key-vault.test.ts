@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
-import type { AzureStoreSettings } from '../../src/config/types.js';
 import {
   type AzureKeyVaultEmulatorOptions,
   type RunningAzureKeyVaultEmulator,
   startAzureKeyVaultEmulator,
 } from '../../src/emulators/azure-key-vault.js';
-import { coordinateOf, createAzureKeyVaultStore } from '../../src/stores/azure-key-vault.js';
+import type { AzureStoreSettings } from '../../src/stores/azure/index.js';
+import { coordinateOf, createAzureKeyVaultStore } from '../../src/stores/azure/store.js';
 import { StoreError } from '../../src/stores/errors.js';
 import { withLimits } from '../../src/stores/limits.js';
 import type { SecretStore } from '../../src/stores/types.js';

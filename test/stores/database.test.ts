@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { CREATE_SECRETS_TABLE, createDatabaseStore } from '../../src/stores/database.js';
+import { CREATE_SECRETS_TABLE, createDatabaseStore } from '../../src/stores/database/store.js';
 import { StoreError } from '../../src/stores/errors.js';
 import type { SecretStore } from '../../src/stores/types.js';
 import { SecretValue } from '../../src/util/secret-value.js';

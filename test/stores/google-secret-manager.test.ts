@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import * as grpc from '@grpc/grpc-js';
-import type { GcpStoreSettings } from '../../src/config/types.js';
 import {
   type RunningGoogleSecretManagerEmulator,
   startGoogleSecretManagerEmulator,
 } from '../../src/emulators/google-secret-manager.js';
 import { StoreError } from '../../src/stores/errors.js';
-import { createGoogleSecretManagerStore } from '../../src/stores/google-secret-manager.js';
+import type { GcpStoreSettings } from '../../src/stores/gcp/index.js';
+import { createGoogleSecretManagerStore } from '../../src/stores/gcp/store.js';
 import { withLimits } from '../../src/stores/limits.js';
 import type { SecretStore } from '../../src/stores/types.js';
 import { SecretValue } from '../../src/util/secret-value.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StoreError, type StoreErrorKind } from '../../src/stores/errors.js';
 import { getStats, withLimits } from '../../src/stores/limits.js';
-import { STORE_QUOTAS } from '../../src/stores/quotas.js';
+import { STORE_DEFINITIONS, STORE_KINDS } from '../../src/stores/registry.js';
 import type { SecretStore, StoreKind } from '../../src/stores/types.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 
@@ -23,7 +23,12 @@ function fakeStore(kind: StoreKind, script: Script = () => {}, names: string[] =
   const store: FakeStore = {
     kind,
     description: `fake ${kind}`,
-    capabilities: { versions: false, softDelete: false, maxValueBytes: 1024 },
+    capabilities: {
+      ...STORE_DEFINITIONS[kind].capabilities,
+      versions: false,
+      softDelete: false,
+      maxValueBytes: 1024,
+    },
     started: [],
     attempts: new Map(),
     inFlight: 0,
@@ -107,11 +112,29 @@ describe('withLimits', () => {
     assert.equal(limited.stats().calls, 20);
   });
 
+  test('refuses a value above the store maximum before any call, for every kind', async () => {
+    for (const kind of STORE_KINDS) {
+      const store = fakeStore(kind);
+      const limited = withLimits(store);
+      await assert.rejects(
+        limited.write('airbyte_big', new SecretValue('x'.repeat(1025))),
+        (e) =>
+          e instanceof StoreError &&
+          e.kind === 'invalid' &&
+          e.store === kind &&
+          e.message ===
+            `${kind} write airbyte_big: invalid request (value is 1025 bytes; this store takes at most 1024)`,
+      );
+      assert.deepEqual(store.started, []);
+      assert.equal(await limited.write('airbyte_max', new SecretValue('x'.repeat(1024))), 'created');
+    }
+  });
+
   test('defaults come from the kind: database concurrency 8', async () => {
     const store = fakeStore('database', tick);
     const limited = withLimits(store);
     await Promise.all(Array.from({ length: 30 }, (_, i) => limited.read(`c${i}`)));
-    assert.equal(store.maxInFlight, STORE_QUOTAS.database.concurrency);
+    assert.equal(store.maxInFlight, STORE_DEFINITIONS.database.quota.concurrency);
   });
 
   test('retries a throttled call and tells onThrottle', async () => {
@@ -155,7 +178,7 @@ describe('withLimits', () => {
     assert.equal(errors.length, 4);
     assert.deepEqual(limited.stats().failures, 1);
     assert.equal(limited.stats().retries, 3);
-    const { baseMs } = STORE_QUOTAS.aws.retry.transient;
+    const { baseMs } = STORE_DEFINITIONS.aws.quota.retry.transient;
     assert.deepEqual(waits, [baseMs, baseMs * 2, baseMs * 4]);
   });
 
@@ -166,7 +189,7 @@ describe('withLimits', () => {
     });
     const limited = withLimits(store, { sleep, maxAttempts: 12, random: () => 1 });
     await assert.rejects(limited.read('c'));
-    assert.equal(Math.max(...waits), STORE_QUOTAS.database.retry.transient.maxMs);
+    assert.equal(Math.max(...waits), STORE_DEFINITIONS.database.quota.retry.transient.maxMs);
   });
 
   test('does not retry a failure that will not go away', async () => {
@@ -209,7 +232,7 @@ describe('withLimits', () => {
     clock += 60_000;
     await limited.write('c', new SecretValue('v'));
     assert.equal(limited.stats().writeRate, 1000);
-    assert.equal(limited.stats().readRate, STORE_QUOTAS.aws.readRate);
+    assert.equal(limited.stats().readRate, STORE_DEFINITIONS.aws.quota.readRate);
   });
 
   test('throttles of calls already in flight count as one slowdown', async () => {

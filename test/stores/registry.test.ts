@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { getStats } from '../../src/stores/limits.js';
+import { createStore } from '../../src/stores/open.js';
 import {
   AIRBYTE_PERSISTENCE,
-  createStore,
   parseStoreKind,
-  STORE_FACTORIES,
+  STORE_DEFINITIONS,
+  STORE_KINDS,
 } from '../../src/stores/registry.js';
-import { STORE_KINDS } from '../../src/stores/types.js';
 import { UsageError } from '../../src/util/errors.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
@@ -56,17 +56,42 @@ describe('parseStoreKind', () => {
 });
 
 describe('registry', () => {
-  test('has a factory per kind and loads no store module or SDK statically', async () => {
-    assert.deepEqual(Object.keys(STORE_FACTORIES).sort(), [...STORE_KINDS].sort());
-    const source = await readFile(new URL('../../src/stores/registry.ts', import.meta.url), 'utf8');
-    const staticImports = [...source.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
-    assert.deepEqual(staticImports.sort(), [
-      '../config/types.js',
-      '../util/errors.js',
-      './limits.js',
-      './types.js',
-    ]);
-    assert.equal([...source.matchAll(/await import\('\.\/[a-z-]+\.js'\)/g)].length, STORE_KINDS.length);
+  test('has a definition per kind, named by its key', () => {
+    assert.deepEqual(STORE_KINDS, ['database', 'vault', 'aws', 'gcp', 'azure']);
+    for (const kind of STORE_KINDS) assert.equal(STORE_DEFINITIONS[kind].kind, kind);
+  });
+
+  test('loads no store module or SDK statically: only a definition opening a store does', async () => {
+    const staticImports = async (path: string) => {
+      const source = await readFile(new URL(`../../src/stores/${path}`, import.meta.url), 'utf8');
+      return [...source.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1] ?? '');
+    };
+    const registry = await staticImports('registry.ts');
+    assert.deepEqual(
+      registry.filter((p) => p.endsWith('/index.js')).sort(),
+      STORE_KINDS.map((kind) => `./${kind}/index.js`).sort(),
+    );
+    for (const kind of STORE_KINDS) {
+      for (const file of ['index.ts', 'settings.ts']) {
+        const imports = await staticImports(`${kind}/${file}`);
+        // Relative modules and node builtins only: no SDK, no store implementation.
+        const outside = imports.filter((p) => !p.startsWith('.') && !p.startsWith('node:'));
+        assert.deepEqual(outside, [], `${kind}/${file}`);
+        assert.ok(!imports.includes('./store.js'), `${kind}/${file}`);
+      }
+      const index = await readFile(new URL(`../../src/stores/${kind}/index.ts`, import.meta.url), 'utf8');
+      assert.equal([...index.matchAll(/await import\('\.\/store\.js'\)/g)].length, 1, kind);
+    }
+  });
+
+  test('nothing under src/stores imports src/config', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const root = new URL('../../src/stores/', import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    for (const file of files) {
+      const source = await readFile(new URL(file, root), 'utf8');
+      assert.doesNotMatch(source, /from '(\.\.\/)+config\//, file);
+    }
   });
 
   describe('createStore', () => {

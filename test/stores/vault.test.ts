@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { inspect } from 'node:util';
 import { type RunningVaultEmulator, startVaultEmulator } from '../../src/emulators/vault.js';
 import { StoreError } from '../../src/stores/errors.js';
-import { createVaultStore } from '../../src/stores/vault.js';
+import { createVaultStore } from '../../src/stores/vault/store.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 import { describeSecretStore, newCoordinate } from './conformance.js';
 

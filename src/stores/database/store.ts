@@ -1,10 +1,10 @@
 import pg from 'pg';
-import { resolveDatabaseConnection } from '../airbyte/connection.js';
-import type { DatabaseStoreSettings } from '../config/types.js';
-import { SecretValue } from '../util/secret-value.js';
-import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from './errors.js';
-import { STORE_QUOTAS } from './quotas.js';
-import type { DeleteOutcome, SecretDescription, SecretStore, WriteOutcome } from './types.js';
+import { resolveDatabaseConnection } from '../../airbyte/connection.js';
+import { SecretValue } from '../../util/secret-value.js';
+import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from '../errors.js';
+import type { DeleteOutcome, SecretDescription, SecretStore, WriteOutcome } from '../types.js';
+import { DATABASE_CAPABILITIES, DATABASE_QUOTA } from './index.js';
+import type { DatabaseStoreSettings } from './settings.js';
 
 /**
  * Airbyte's `TESTING_CONFIG_DB_TABLE` persistence: the plaintext table `secrets` in the config
@@ -26,10 +26,7 @@ export const STORE_KIND = 'database';
 export const CREATE_SECRETS_TABLE =
   'CREATE TABLE IF NOT EXISTS secrets ( coordinate TEXT PRIMARY KEY, payload TEXT);';
 
-/** PostgreSQL takes about 1 GB per text value; nothing near that is a credential, so we stop at 10 MiB. */
-const MAX_VALUE_BYTES = 10 * 1024 * 1024;
-
-const PAGE_SIZE = STORE_QUOTAS.database.listPageSize;
+const PAGE_SIZE = DATABASE_QUOTA.listPageSize;
 
 export interface DatabaseStoreDependencies {
   /** A pool to use instead of one built from the settings; it is not ended by `close()`. */
@@ -46,7 +43,7 @@ export async function createDatabaseStore(
 class DatabaseSecretStore implements SecretStore {
   readonly kind = STORE_KIND;
   readonly description: string;
-  readonly capabilities = { versions: false, softDelete: false, maxValueBytes: MAX_VALUE_BYTES };
+  readonly capabilities = DATABASE_CAPABILITIES;
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
   #tableReady: Promise<void> | undefined;
@@ -64,7 +61,7 @@ class DatabaseSecretStore implements SecretStore {
           ...(settings.user ? { user: settings.user } : {}),
           ...(settings.password ? { password: settings.password } : {}),
         }),
-        max: settings.limits?.concurrency ?? STORE_QUOTAS.database.concurrency,
+        max: settings.limits?.concurrency ?? DATABASE_QUOTA.concurrency,
       });
     // An idle client losing its connection must not crash the process; the next query reports it.
     if (this.#ownsPool) this.#pool.on('error', () => {});
@@ -132,10 +129,11 @@ class DatabaseSecretStore implements SecretStore {
           'ORDER BY coordinate LIMIT $2',
         [after, PAGE_SIZE],
       );
-      if (!rows || rows.length === 0) return;
+      const last = rows?.at(-1);
+      if (!rows || !last) return;
       for (const row of rows) yield row.coordinate;
       if (rows.length < PAGE_SIZE) return;
-      after = rows[rows.length - 1]!.coordinate;
+      after = last.coordinate;
     }
   }
 

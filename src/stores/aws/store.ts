@@ -3,12 +3,11 @@ import type {
   ListSecretsCommandOutput,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { parseCoordinate } from '../airbyte/coordinates.js';
-import type { AwsStoreSettings } from '../config/types.js';
-import { SecretValue } from '../util/secret-value.js';
-import { isNetworkError, StoreError, type StoreOperation } from './errors.js';
-import type { KeyChange, KeyChangeResult, KeyChangingStore } from './key-change.js';
-import { scrubDetail } from './scrub-detail.js';
+import { parseCoordinate } from '../../airbyte/coordinates.js';
+import { SecretValue } from '../../util/secret-value.js';
+import { isNetworkError, StoreError, type StoreOperation } from '../errors.js';
+import type { KeyChange, KeyChangeResult, KeyChangingStore } from '../key-change.js';
+import { scrubDetail } from '../scrub-detail.js';
 import type {
   DeleteOptions,
   DeleteOutcome,
@@ -17,7 +16,9 @@ import type {
   SecretStore,
   StoreCapabilities,
   WriteOutcome,
-} from './types.js';
+} from '../types.js';
+import { AWS_CAPABILITIES, AWS_RECOVERY_WINDOW_DAYS } from './index.js';
+import type { AwsStoreSettings } from './settings.js';
 
 /**
  * AWS Secrets Manager.
@@ -47,9 +48,6 @@ type Sdk = typeof import('@aws-sdk/client-secrets-manager');
 
 /** Airbyte's description on every secret it creates. */
 export const AIRBYTE_DESCRIPTION = 'Airbyte secret.';
-/** The recovery window of our default (safe) delete; Airbyte's cleanup paths use 7 days too. */
-const RECOVERY_WINDOW_DAYS = 7;
-const MAX_VALUE_BYTES = 65_536;
 const LIST_PAGE_SIZE = 100;
 const AIRBYTE_NAME_PREFIX = 'airbyte_';
 
@@ -83,11 +81,7 @@ export async function createAwsSecretsManagerStore(
 class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
   readonly kind = STORE_KIND;
   readonly description: string;
-  readonly capabilities: StoreCapabilities = {
-    versions: true,
-    softDelete: true,
-    maxValueBytes: MAX_VALUE_BYTES,
-  };
+  readonly capabilities: StoreCapabilities = AWS_CAPABILITIES;
   readonly #sdk: Sdk;
   readonly #client: SecretsManagerClient;
   readonly #settings: AwsStoreSettings;
@@ -146,7 +140,7 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
     const { DeleteSecretCommand } = this.#sdk;
     const how = options.hard
       ? { ForceDeleteWithoutRecovery: true }
-      : { RecoveryWindowInDays: RECOVERY_WINDOW_DAYS };
+      : { RecoveryWindowInDays: AWS_RECOVERY_WINDOW_DAYS };
     try {
       await this.#client.send(new DeleteSecretCommand({ SecretId: coordinate, ...how }));
       return options.hard ? 'deleted' : 'scheduled';
@@ -251,8 +245,9 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
       if (change.tags !== undefined) {
         const current = Object.fromEntries((described.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
         const set = Object.entries(change.tags).filter(([k, v]) => current[k] !== v);
+        const wanted = change.tags;
         const remove = change.replaceTags
-          ? Object.keys(current).filter((k) => !Object.hasOwn(change.tags!, k))
+          ? Object.keys(current).filter((k) => !Object.hasOwn(wanted, k))
           : [];
         if (set.length > 0) {
           const Tags = set.map(([Key, Value]) => ({ Key, Value }));

@@ -1,17 +1,18 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type NodeVault from 'node-vault';
-import type { VaultStoreSettings } from '../config/types.js';
-import { SecretValue } from '../util/secret-value.js';
-import { isNetworkError, StoreError, type StoreOperation } from './errors.js';
-import { scrubDetail } from './scrub-detail.js';
+import { SecretValue } from '../../util/secret-value.js';
+import { isNetworkError, StoreError, type StoreOperation } from '../errors.js';
+import { scrubDetail } from '../scrub-detail.js';
 import type {
   DeleteOutcome,
   SecretDescription,
   SecretStore,
   StoreCapabilities,
   WriteOutcome,
-} from './types.js';
+} from '../types.js';
+import { VAULT_CAPABILITIES } from './index.js';
+import type { VaultStoreSettings } from './settings.js';
 
 /**
  * HashiCorp Vault with token auth, addressed exactly as Airbyte addresses it.
@@ -45,8 +46,6 @@ export interface VaultStoreDeps {
   client?: NodeVault.client;
 }
 
-/** Integrated storage refuses entries over 1 MiB and Consul over 512 KiB; stay under both. */
-const MAX_VALUE_BYTES = 512 * 1024;
 const REQUEST_TIMEOUT_MS = 30_000;
 const VALUE_KEY = 'value';
 
@@ -114,7 +113,7 @@ class VaultStore implements SecretStore {
     this.#release = release;
     const ns = settings.namespace ? ` namespace ${settings.namespace}` : '';
     this.description = `vault ${settings.address} ${settings.prefix}${ns} (KV v${version})`;
-    this.capabilities = { versions: version === 2, softDelete: false, maxValueBytes: MAX_VALUE_BYTES };
+    this.capabilities = { ...VAULT_CAPABILITIES, versions: version === 2 };
   }
 
   nameOf(coordinate: string): string {

@@ -1,22 +1,23 @@
 import type { protos, SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import type { GcpStoreSettings } from '../config/types.js';
-import { crc32c } from '../util/crc32c.js';
-import { SecretValue } from '../util/secret-value.js';
+import { crc32c } from '../../util/crc32c.js';
+import { SecretValue } from '../../util/secret-value.js';
 import {
   isNetworkError,
   kindOfHttpStatus,
   StoreError,
   type StoreErrorKind,
   type StoreOperation,
-} from './errors.js';
-import type { KeyChange, KeyChangeResult, KeyChangingStore } from './key-change.js';
+} from '../errors.js';
+import type { KeyChange, KeyChangeResult, KeyChangingStore } from '../key-change.js';
 import type {
   DeleteOutcome,
   SecretDescription,
   SecretStore,
   StoreCapabilities,
   WriteOutcome,
-} from './types.js';
+} from '../types.js';
+import { GCP_CAPABILITIES } from './index.js';
+import type { GcpStoreSettings } from './settings.js';
 
 /**
  * Google Secret Manager over gRPC.
@@ -37,7 +38,7 @@ import type {
  * CRC32C both ways. Google has no soft delete: DeleteSecret removes every version at once.
  *
  * `read(c, { asAirbyte: true })` is the same call: Airbyte's global read is exactly this, and its
- * regional read (a secret name passed where a version name belongs, secrets-model §8.3) is a bug we
+ * regional read (a secret name passed where a version name belongs) is a bug we
  * do not reproduce.
  *
  * The SDK retries nothing (every call passes `retryCodes: []`); the limits wrapper retries
@@ -51,8 +52,6 @@ export interface GoogleStoreDeps {
   client?: SecretManagerServiceClient;
 }
 
-/** SecretPayload.data is at most 64 KiB. */
-const MAX_VALUE_BYTES = 64 * 1024;
 const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
 const LIST_PAGE_SIZE = 250;
 const CALL = { retry: { retryCodes: [] as number[] }, timeout: 60_000 };
@@ -112,11 +111,7 @@ async function newClient(settings: GcpStoreSettings): Promise<SecretManagerServi
 class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
   readonly kind = STORE_KIND;
   readonly description: string;
-  readonly capabilities: StoreCapabilities = {
-    versions: true,
-    softDelete: false,
-    maxValueBytes: MAX_VALUE_BYTES,
-  };
+  readonly capabilities: StoreCapabilities = GCP_CAPABILITIES;
   readonly #client: SecretManagerServiceClient;
   readonly #parent: string;
   readonly #settings: GcpStoreSettings;
@@ -143,16 +138,8 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
   }
 
   async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+    // Values over maxValueBytes are refused by the limits wrapper, before any call.
     const name = this.#checked(coordinate, 'write');
-    if (value.byteLength > MAX_VALUE_BYTES) {
-      throw new StoreError({
-        store: STORE_KIND,
-        operation: 'write',
-        coordinate,
-        kind: 'invalid',
-        detail: `value is ${value.byteLength} bytes; Secret Manager takes at most ${MAX_VALUE_BYTES}`,
-      });
-    }
     const current = await this.#current(coordinate, 'write');
     if (current.state === 'active' && current.value.equals(value)) return 'unchanged';
 
@@ -327,7 +314,8 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
     }
     const replicas = secret.replication?.userManaged?.replicas;
     if (replicas) {
-      if (replicas.length !== 1) {
+      const [replica] = replicas;
+      if (replicas.length !== 1 || !replica) {
         throw new StoreError({
           store: STORE_KIND,
           operation: 'write',
@@ -338,7 +326,7 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
       }
       update.replication = {
         userManaged: {
-          replicas: [{ location: replicas[0]!.location, customerManagedEncryption: { kmsKeyName } }],
+          replicas: [{ location: replica.location, customerManagedEncryption: { kmsKeyName } }],
         },
       };
     } else update.replication = { automatic: { customerManagedEncryption: { kmsKeyName } } };
@@ -497,8 +485,9 @@ export function toStoreError(err: unknown, operation: StoreOperation, coordinate
   const base = { store: STORE_KIND, operation, ...(coordinate !== undefined ? { coordinate } : {}) };
   const e = (err ?? {}) as { code?: unknown; details?: unknown; message?: unknown; statusDetails?: unknown };
   const details = typeof e.details === 'string' ? e.details : '';
-  if (typeof e.code === 'number' && GRPC_KINDS[e.code]) {
-    const [status, kind] = GRPC_KINDS[e.code]!;
+  const grpc = typeof e.code === 'number' ? GRPC_KINDS[e.code] : undefined;
+  if (grpc) {
+    const [status, kind] = grpc;
     const retryAfterMs = kind === 'throttled' ? retryDelayOf(e.statusDetails) : undefined;
     return new StoreError({
       ...base,

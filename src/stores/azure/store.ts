@@ -1,14 +1,13 @@
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClient } from '@azure/keyvault-secrets';
-import type { AzureStoreSettings } from '../config/types.js';
-import { SecretValue } from '../util/secret-value.js';
+import { SecretValue } from '../../util/secret-value.js';
 import {
   isNetworkError,
   kindOfHttpStatus,
   StoreError,
   type StoreErrorKind,
   type StoreOperation,
-} from './errors.js';
+} from '../errors.js';
 import type {
   DeleteOptions,
   DeleteOutcome,
@@ -16,7 +15,9 @@ import type {
   SecretStore,
   StoreCapabilities,
   WriteOutcome,
-} from './types.js';
+} from '../types.js';
+import { AZURE_CAPABILITIES } from './index.js';
+import type { AzureStoreSettings } from './settings.js';
 
 /**
  * Azure Key Vault secrets.
@@ -57,8 +58,6 @@ export interface AzureStoreDeps {
   pollIntervalMs?: number;
 }
 
-/** Key Vault takes values up to 25 KB. */
-const MAX_VALUE_BYTES = 25 * 1024;
 const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const UUID_RUN = new RegExp(`(${UUID})`, 'i');
@@ -133,11 +132,7 @@ async function newCredential(settings: AzureStoreSettings): Promise<TokenCredent
 class AzureKeyVaultStore implements SecretStore {
   readonly kind = STORE_KIND;
   readonly description: string;
-  readonly capabilities: StoreCapabilities = {
-    versions: true,
-    softDelete: true,
-    maxValueBytes: MAX_VALUE_BYTES,
-  };
+  readonly capabilities: StoreCapabilities = AZURE_CAPABILITIES;
   readonly #client: SecretClient;
   readonly #settings: AzureStoreSettings;
   readonly #poll: { intervalInMs: number };
@@ -168,16 +163,8 @@ class AzureKeyVaultStore implements SecretStore {
   }
 
   async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+    // Values over maxValueBytes are refused by the limits wrapper, before any call.
     const name = this.#checked(coordinate, 'write');
-    if (value.byteLength > MAX_VALUE_BYTES) {
-      throw new StoreError({
-        store: STORE_KIND,
-        operation: 'write',
-        coordinate,
-        kind: 'invalid',
-        detail: `value is ${value.byteLength} bytes; Key Vault takes at most ${MAX_VALUE_BYTES}`,
-      });
-    }
     const current = await this.#readForWrite(name, coordinate);
     if (current.value?.equals(value)) return 'unchanged';
     try {

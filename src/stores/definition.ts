@@ -1,0 +1,149 @@
+import type { UsageError } from '../util/errors.js';
+import type { SecretValue } from '../util/secret-value.js';
+import type { StoreQuota } from './quotas.js';
+import type { SecretStore, StoreCapabilities } from './types.js';
+
+/**
+ * What one store brings to the tool, in one place: the names Airbyte and its charts use for it,
+ * what it can do (capabilities), its quota, how its settings are read and checked, how it is
+ * described and how Airbyte is switched to it, and how it is opened. Each store's folder
+ * (`src/stores/<kind>/index.ts`) exports one; `registry.ts` lists them. Nothing outside a store's
+ * folder tests its kind: callers read the definition or the opened store's `capabilities`.
+ */
+export interface StoreDefinition<S extends KindedSettings> {
+  readonly kind: S['kind'];
+  readonly names: StoreNames;
+  /** Every env name Airbyte reads for this store (its deployment sets them; the demo clears them). */
+  readonly airbyteEnv: readonly string[];
+  readonly capabilities: StoreCapabilities;
+  /** Pacing and retry figures, from the provider's published quotas. */
+  readonly quota: StoreQuota;
+  /** Validated settings from the combined sources; every problem is one line naming the setting. */
+  settings(reader: SettingReader, context: SettingsContext): S | Promise<S>;
+  /** The parts of a one-line description: address and the choices that matter, never a credential. */
+  describe(settings: S): string[];
+  readonly cutover: StoreCutover<S>;
+  /** Builds the store itself; its SDK is loaded here, on first use, never when the definition is. */
+  open(settings: S): Promise<SecretStore>;
+}
+
+/** Settings every store kind shares: its kind and optional limits. */
+export interface KindedSettings {
+  kind: string;
+  limits?: StoreLimits;
+}
+
+export interface StoreLimits {
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Requests per second (writes for stores with a write quota); defaults to the provider's published quota. */
+  rate?: number;
+}
+
+export interface StoreNames {
+  /** Airbyte's `SECRET_PERSISTENCE` value (chart v2's `type`, the `SecretPersistenceType` enum). */
+  persistence: string;
+  /** Chart v1's `global.secretsManager.type` (the env value is its snake_case). */
+  chartV1Type: string;
+  /** The block under `global.secretsManager` holding the store's settings in both charts; none for the database. */
+  valuesBlock?: string;
+  /**
+   * Further accepted spellings, compared lower-case with `_`, `-` and spaces removed (our short
+   * name, `persistence` and `chartV1Type` are always accepted).
+   */
+  aliases: string[];
+}
+
+/** The Airbyte config database connection, as resolved from `--database-url`/`DATABASE_URL`. */
+export interface DatabaseConnection {
+  /** pg connection string of the Airbyte config database. */
+  connectionString: string;
+  /** Separately given credentials (Airbyte's DATABASE_USER / DATABASE_PASSWORD). */
+  user?: string;
+  password?: SecretValue;
+}
+
+export interface SettingsContext {
+  limits?: StoreLimits;
+  /** Airbyte's config database, when the command has one open. */
+  databaseConnection?: DatabaseConnection;
+}
+
+/** Chart v1 or chart v2 of Airbyte's Helm chart. */
+export type ChartShape = 'v1' | 'v2';
+
+/** A credential the chart reads from the Kubernetes Secret. */
+export interface CredentialKey {
+  /** The env var Airbyte reads it from. */
+  env: string;
+  /** The values key holding it inline (chart v2 writes it into the Secret it creates). */
+  inline: string;
+  /** The values key naming its key in the Secret (`authTokenSecretKey`). */
+  keyOption: string;
+  /** Default key in the Secret, per chart version. */
+  defaults: Record<ChartShape, string>;
+  /** Further keys worth trying when none is configured (Airbyte's docs use `gcp.json`). */
+  alsoTry?: string[];
+}
+
+/** One setting as found, and where, so an error can say which source to fix. */
+export interface Found<T = string> {
+  value: T;
+  origin: string;
+}
+
+/** Where one setting of a store may come from, weakest first: env, values file (with its Secret), flag. */
+export interface SettingSpec {
+  /** How the setting is named in messages: `address`, `auth token`. */
+  label: string;
+  env?: string;
+  /** Keys in the store's values block, first found wins (`kmsArn`, then chart v1's `kms`). */
+  values?: string[];
+  /** For credentials: where the chart keeps it in the Kubernetes Secret. */
+  credential?: CredentialKey;
+  flag?: string;
+}
+
+/**
+ * How a store's settings builder reads its settings. `src/config` implements it over Airbyte's
+ * env, a Helm values file with its Secret manifest, and flags (later sources override earlier
+ * ones; `""` counts as unset), so a store knows its setting names but not where files come from.
+ */
+export interface SettingReader {
+  /** The store kind, for messages. */
+  readonly kind: string;
+  flag(name: string): Found | undefined;
+  env(name: string): Found | undefined;
+  /** A plain value from the store's block in the values file (the first of `keys` present). */
+  valuesEntry(keys: string[]): Found | undefined;
+  /**
+   * The block's `tags` as `k=v,k2=v2`: a list of `{key, value}` rendered the way both charts
+   * render it, or a ready string as written.
+   */
+  valuesTags(): Found | undefined;
+  /** A non-secret setting: flag, else values, else env. */
+  text(spec: SettingSpec): Found | undefined;
+  /** A credential: flag, else inline in values, else the Secret manifest, else env. */
+  secret(spec: SettingSpec): Found<SecretValue> | undefined;
+  require(spec: SettingSpec): Found;
+  requireSecret(spec: SettingSpec): Found<SecretValue>;
+  /** `vault: no address: set --vault-address, VAULT_ADDRESS, or global.secretsManager.vault.address in values.yaml` */
+  missing(spec: SettingSpec): UsageError;
+  /** A setting that is there but wrong: `aws: region "x" from --aws-region is not an AWS region`. */
+  invalid(label: string, found: Found<unknown>, problem: string): UsageError;
+}
+
+/**
+ * What switches Airbyte to the store: env vars (never a credential; those are named only) and
+ * the store's block of Helm values, whose credentials are keys of a Kubernetes Secret.
+ */
+export interface StoreCutover<S> {
+  /** Adds the store's variables (beyond SECRET_PERSISTENCE) and the credential variables it needs. */
+  env(settings: S, env: Record<string, string>, credentials: string[]): void;
+  /** Fills the store's values block; `keyRef` points a credential at its key in the Secret. */
+  values(settings: S, shape: ChartShape, block: Record<string, unknown>, keyRef: KeyRef): void;
+  /** What Airbyte cannot be told or needs besides (endpoint overrides, namespaces, auth modes). */
+  notes(settings: S): string[];
+}
+
+export type KeyRef = (block: Record<string, unknown>, key: CredentialKey) => void;
