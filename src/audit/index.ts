@@ -107,7 +107,8 @@ export async function auditInventory(pool: pg.Pool, options: AuditOptions = {}):
   const failure = target.failure ?? target.access?.failure;
   if (failure) findings.push(unreachableFinding(target.label, failure));
   const incompatibility = target.access?.store.airbyteIncompatibility;
-  if (incompatibility) findings.push(storeFinding('store-unusable-by-airbyte', `${target.label}: ${incompatibility}`));
+  if (incompatibility)
+    findings.push(storeFinding('store-unusable-by-airbyte', `${target.label}: ${incompatibility}`));
 
   return {
     summary: summarize(findings, { startedAt, store: target.label, holdersScanned, secretsFound }),
