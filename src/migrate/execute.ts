@@ -12,6 +12,7 @@ import {
 } from '../airbyte/rewrite-queries.js';
 import type { HolderKind, HolderRow } from '../airbyte/types.js';
 import type { Journal, ReferenceChange } from '../journal/index.js';
+import { withTransaction } from '../journal/transaction.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore, WriteOutcome } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
@@ -260,9 +261,7 @@ export interface RowRewrite {
  * one an earlier attempt of the run recorded), writes the row and journals the items `rewritten`.
  */
 export async function rewriteRow(ctx: ExecuteContext, row: HolderRow, rewrites: RowRewrite[]): Promise<void> {
-  const client = await ctx.pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(ctx.pool, async (client) => {
     const lock = await lockHolderRow(client, row.holder, row.rowId, row.configText);
     let base: unknown = row.config;
     let keep = rewrites;
@@ -328,11 +327,5 @@ export async function rewriteRow(ctx: ExecuteContext, row: HolderRow, rewrites: 
       for (const r of keep)
         await ctx.journal.updateItem(ctx.runId, r.item.key, { state: 'rewritten' }, client);
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { readInventory, readSecretConfigs } from '../airbyte/inventory.js';
 import type { HolderRow } from '../airbyte/types.js';
 import { Journal } from '../journal/index.js';
+import { withAdvisoryLock } from '../journal/transaction.js';
 import { STORE_QUOTAS } from '../stores/quotas.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
@@ -121,21 +122,10 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
   const journal = new Journal(options.pool, options.journalSchema);
   await journal.ensure();
   const lockKey = `airbyte-secrets:${options.source.description}->${options.target.description}`;
-  const lock = await options.pool.connect();
-  try {
-    const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
-      lockKey,
-    ]);
-    if (!got.rows[0]?.ok) {
-      throw new UsageError(
-        'another migration between these two stores is running; wait for it or stop it first',
-      );
-    }
-    return await migrateLocked(options, journal);
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
-    lock.release();
-  }
+  return withAdvisoryLock(options.pool, lockKey, () => migrateLocked(options, journal), {
+    ifBusy: () =>
+      new UsageError('another migration between these two stores is running; wait for it or stop it first'),
+  });
 }
 
 async function migrateLocked(options: MigrationOptions, journal: Journal): Promise<MigrationResult> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseCoordinate } from '../airbyte/coordinates.js';
 import { readInventory } from '../airbyte/inventory.js';
 import { Journal } from '../journal/index.js';
+import { withAdvisoryLock } from '../journal/transaction.js';
 import type { ExecuteContext } from '../migrate/execute.js';
 import { verifyStore } from '../migrate/index.js';
 import { finishRunFromItems, journalPlannedItems } from '../migrate/run-items.js';
@@ -148,18 +149,9 @@ export async function runRekey(options: RekeyOptions): Promise<RekeyResult> {
   const journal = new Journal(options.pool, options.journalSchema);
   await journal.ensure();
   const lockKey = `airbyte-secrets:rekey:${options.store.description}`;
-  const lock = await options.pool.connect();
-  try {
-    const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
-      lockKey,
-    ]);
-    if (!got.rows[0]?.ok)
-      throw new UsageError('another re-key of this store is running; wait for it or stop it first');
-    return await rekeyLocked(options, journal);
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
-    lock.release();
-  }
+  return withAdvisoryLock(options.pool, lockKey, () => rekeyLocked(options, journal), {
+    ifBusy: () => new UsageError('another re-key of this store is running; wait for it or stop it first'),
+  });
 }
 
 async function rekeyLocked(options: RekeyOptions, journal: Journal): Promise<RekeyResult> {
