@@ -7,14 +7,15 @@ import {
   updateHolderJson,
 } from '../airbyte/rewrite-queries.js';
 import type { HolderKind } from '../airbyte/types.js';
+import { expectedAfterRewrite, markersOf, restoreOriginal } from '../engine/pre-image.js';
+import type { ProgressEvent } from '../engine/progress.js';
+import { writeVerified } from '../engine/write-verified.js';
 import { Journal } from '../journal/index.js';
 import { withTransaction } from '../journal/transaction.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import type { SecretValue } from '../util/secret-value.js';
-import { type ProgressEvent, writeVerified } from './execute.js';
-import { expectedAfterRewrite, markersOf, restoreOriginal } from './pre-image.js';
 
 export interface RollbackOptions {
   pool: pg.Pool;
