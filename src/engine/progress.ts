@@ -4,5 +4,3 @@ export interface ProgressEvent {
   done: number;
   total: number;
 }
-
-export type OnProgress = (e: ProgressEvent) => void;
