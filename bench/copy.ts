@@ -5,7 +5,7 @@ import { AZURE_DEFAULT_QUOTA } from '../src/emulators/azure-key-vault.js';
 import { GOOGLE_DEFAULT_QUOTA } from '../src/emulators/google-secret-manager.js';
 import type { QuotaRule } from '../src/emulators/harness.js';
 import type { EmulatorKind } from '../src/emulators/index.js';
-import { writeVerified } from '../src/migrate/execute.js';
+import { writeVerified } from '../src/engine/write-verified.js';
 import { getStats, type LimitOptions, withLimits } from '../src/stores/limits.js';
 import { createStore } from '../src/stores/open.js';
 import { QUOTA_SHARE } from '../src/stores/quotas.js';

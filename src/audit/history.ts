@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { DEFAULT_JOURNAL_SCHEMA } from '../journal/schema.js';
+import { withTransaction } from '../journal/transaction.js';
 import * as q from './history-queries.js';
 import type { AuditReport, Finding, FindingCategory, Severity } from './types.js';
 
@@ -74,25 +75,18 @@ export async function recordAuditRun(
   history?: HistoryOptions,
 ): Promise<AuditRun> {
   const schema = schemaOf(history);
-  return withClient(db, async (client) => {
-    await client.query('BEGIN');
-    try {
-      const run = await q.insertAuditRun(client, schema, {
-        started_at: report.summary.startedAt,
-        finished_at: report.summary.finishedAt,
-        store: report.summary.store,
-        holders_scanned: report.summary.holdersScanned,
-        secrets_found: report.summary.secretsFound,
-        counts: countsOf(report) as unknown as Record<string, unknown>,
-        options,
-      });
-      await q.insertAuditFindings(client, schema, run.id, report.findings.map(toRow));
-      await client.query('COMMIT');
-      return fromRunRow(run);
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+  return withTransaction(db, async (client) => {
+    const run = await q.insertAuditRun(client, schema, {
+      started_at: report.summary.startedAt,
+      finished_at: report.summary.finishedAt,
+      store: report.summary.store,
+      holders_scanned: report.summary.holdersScanned,
+      secrets_found: report.summary.secretsFound,
+      counts: countsOf(report) as unknown as Record<string, unknown>,
+      options,
+    });
+    await q.insertAuditFindings(client, schema, run.id, report.findings.map(toRow));
+    return fromRunRow(run);
   });
 }
 
@@ -200,14 +194,4 @@ function fromRunRow(r: q.AuditRunRow): AuditRun {
     },
     options: r.options,
   };
-}
-
-async function withClient<T>(db: HistoryDb, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-  if (!(db instanceof pg.Pool)) return fn(db);
-  const client = await db.connect();
-  try {
-    return await fn(client);
-  } finally {
-    client.release();
-  }
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { DEFAULT_BATCH_SIZE, readInventory } from '../airbyte/inventory.js';
 import { type AirbyteSchemaInfo, detectAirbyteSchema } from '../airbyte/schema-detect.js';
 import { type HolderRow, isNodeKind } from '../airbyte/types.js';
-import type { ProgressEvent } from '../migrate/execute.js';
+import type { ProgressEvent } from '../engine/progress.js';
 import { createDatabaseStore } from '../stores/database/store.js';
 import { withLimits } from '../stores/limits.js';
 import type { SecretStore } from '../stores/types.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { AirbyteSchemaInfo } from '../airbyte/schema-detect.js';
 import { type HolderRow, isNodeKind } from '../airbyte/types.js';
-import type { ProgressEvent } from '../migrate/execute.js';
+import type { ProgressEvent } from '../engine/progress.js';
 import type { ReferenceIndex } from './reference-index.js';
 import { defaultSeverity } from './severity.js';
 import type { StoreAccess } from './store-access.js';

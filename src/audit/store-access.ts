@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../migrate/execute.js';
+import type { ProgressEvent } from '../engine/progress.js';
 import { StoreError } from '../stores/errors.js';
 import { storeDefinition } from '../stores/registry.js';
 import type { SecretDescription, SecretStore } from '../stores/types.js';

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { ProgressEvent } from '../migrate/execute.js';
+import type { ProgressEvent } from '../engine/progress.js';
 
 const PHASE_TEXT: Record<ProgressEvent['phase'], string> = {
   plan: 'planning (reading the database and probing both stores)',

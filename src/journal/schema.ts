@@ -3,6 +3,7 @@ import type pg from 'pg';
 import Postgrator from 'postgrator';
 import { UsageError } from '../util/errors.js';
 import { packageRoot } from '../util/package-root.js';
+import { withAdvisoryLock, withTransaction } from './transaction.js';
 
 export const DEFAULT_JOURNAL_SCHEMA = 'airbyte_secrets';
 
@@ -21,37 +22,14 @@ const SCHEMA_LOCK_KEY = 0x41425345; // "ABSE"
  * message instead of running against tables we do not understand.
  */
 export async function ensureJournalSchema(pool: pg.Pool, schema = DEFAULT_JOURNAL_SCHEMA): Promise<void> {
-  const client = await pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-    await client.query(`SET search_path TO ${quoteIdent(schema)}`);
-    const database = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
-    const postgrator = new Postgrator({
-      migrationPattern: join(packageRoot(), 'migrations', '*.sql'),
-      driver: 'pg',
-      database,
-      schemaTable: `${schema}.schemaversion`,
-      currentSchema: schema,
-      execQuery: (query: string) => client.query(query),
-      execSqlScript: async (script: string) => {
-        await client.query('BEGIN');
-        try {
-          await client.query(script);
-          await client.query('COMMIT');
-        } catch (err) {
-          await client.query('ROLLBACK');
-          throw err;
-        }
-      },
+    await withAdvisoryLock(pool, SCHEMA_LOCK_KEY, async (client) => {
+      try {
+        await migrateSchema(client, schema);
+      } finally {
+        await client.query('RESET search_path').catch(() => undefined);
+      }
     });
-    const [known, applied] = await Promise.all([postgrator.getMaxVersion(), postgrator.getDatabaseVersion()]);
-    if (applied > known) {
-      throw new UsageError(
-        `schema ${schema} is at version ${applied}, newer than this airbyte-secrets knows (${known}): upgrade airbyte-secrets`,
-      );
-    }
-    await postgrator.migrate();
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as { code?: string }).code;
@@ -61,9 +39,29 @@ export async function ensureJournalSchema(pool: pg.Pool, schema = DEFAULT_JOURNA
       );
     }
     throw err;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]).catch(() => undefined);
-    await client.query('RESET search_path').catch(() => undefined);
-    client.release();
   }
+}
+
+async function migrateSchema(client: pg.ClientBase, schema: string): Promise<void> {
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  await client.query(`SET search_path TO ${quoteIdent(schema)}`);
+  const database = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]?.db;
+  const postgrator = new Postgrator({
+    migrationPattern: join(packageRoot(), 'migrations', '*.sql'),
+    driver: 'pg',
+    database,
+    schemaTable: `${schema}.schemaversion`,
+    currentSchema: schema,
+    execQuery: (query: string) => client.query(query),
+    execSqlScript: async (script: string) => {
+      await withTransaction(client, (c) => c.query(script));
+    },
+  });
+  const [known, applied] = await Promise.all([postgrator.getMaxVersion(), postgrator.getDatabaseVersion()]);
+  if (applied > known) {
+    throw new UsageError(
+      `schema ${schema} is at version ${applied}, newer than this airbyte-secrets knows (${known}): upgrade airbyte-secrets`,
+    );
+  }
+  await postgrator.migrate();
 }

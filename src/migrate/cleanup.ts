@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { readInventory } from '../airbyte/inventory.js';
+import type { ProgressEvent } from '../engine/progress.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
-import type { ProgressEvent } from './execute.js';
 
 const RESOLVED_KINDS = new Set(['managed-ref', 'external-ref', 'reference-id']);
 

@@ -1,29 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { readInventory, readSecretConfigs } from '../airbyte/inventory.js';
+import { readInventory } from '../airbyte/inventory.js';
 import type { HolderRow } from '../airbyte/types.js';
-import { Journal } from '../journal/index.js';
+import type { ItemProblem } from '../engine/items.js';
+import type { ProgressEvent } from '../engine/progress.js';
+import { runJournaled } from '../engine/run.js';
+import { referencedConfigCoordinates, type VerifyResult, verifyReferences } from '../engine/verify.js';
 import { storeDefinition } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import { estimateDuration } from './estimate.js';
-import {
-  assignCoordinates,
-  copyReferenced,
-  type ExecuteContext,
-  extractPlaintext,
-  type ProgressEvent,
-} from './execute.js';
+import { assignCoordinates, copyReferenced, extractPlaintext } from './execute.js';
 import { collectPlanInputs, decideItems, probeCoordinates, summarize } from './plan.js';
-import { finishRunFromItems, type ItemProblem, journalPlannedItems } from './run-items.js';
-import type { MigrationPlan } from './types.js';
-import { type VerifyResult, verifyReferences } from './verify.js';
+import type { MigrationPlan, ReadyExtractItem } from './types.js';
 
-export type { ProgressEvent } from './execute.js';
+export type { ProgressEvent } from '../engine/progress.js';
+export type { VerifyResult } from '../engine/verify.js';
+export { referencedConfigCoordinates, verifyStore } from '../engine/verify.js';
 export type { MigrationPlan, PlanItem } from './types.js';
-export type { VerifyResult } from './verify.js';
-
-const DEFAULT_STORAGE_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface MigrationOptions {
   pool: pg.Pool;
@@ -39,19 +32,6 @@ export interface MigrationOptions {
   batchSize?: number;
   onProgress?: (e: ProgressEvent) => void;
   newUuid?: () => string;
-}
-
-/** Coordinates referenced outside configurations: secret_config rows of storages Airbyte resolves from its env. */
-export async function referencedConfigCoordinates(
-  pool: pg.Pool,
-): Promise<Array<{ coordinate: string; workspaceId: null }>> {
-  const out: Array<{ coordinate: string; workspaceId: null }> = [];
-  for await (const c of readSecretConfigs(pool)) {
-    const envStorage = c.secretStorageId === DEFAULT_STORAGE_ID || c.configuredFromEnvironment === true;
-    if (!c.tombstone && envStorage && c.references.length > 0)
-      out.push({ coordinate: c.externalCoordinate, workspaceId: null });
-  }
-  return out;
 }
 
 function inventoryOf(options: Pick<MigrationOptions, 'pool' | 'batchSize'>): () => AsyncIterable<HolderRow> {
@@ -127,116 +107,68 @@ export interface MigrationResult {
  */
 export async function runMigration(options: MigrationOptions): Promise<MigrationResult> {
   refuseTargetAirbyteCannotUse(options.target);
-  const journal = new Journal(options.pool, options.journalSchema);
-  await journal.ensure();
-  const lockKey = `airbyte-secrets:${options.source.description}->${options.target.description}`;
-  const lock = await options.pool.connect();
-  try {
-    const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
-      lockKey,
-    ]);
-    if (!got.rows[0]?.ok) {
-      throw new UsageError(
-        'another migration between these two stores is running; wait for it or stop it first',
-      );
-    }
-    return await migrateLocked(options, journal);
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
-    lock.release();
-  }
-}
-
-async function migrateLocked(options: MigrationOptions, journal: Journal): Promise<MigrationResult> {
   const concurrency = concurrencyOf(options);
-  const previous = options.resume
-    ? await journal.run(options.resume)
-    : await journal.unfinishedRun('migrate', options.source.description, options.target.description);
-  if (options.resume && !previous)
-    throw new UsageError(`no run ${options.resume} in the journal: see 'airbyte-secrets runs'`);
-  const reuse = new Map<string, string>();
-  if (previous) {
-    for (const item of await journal.items(previous.id, { action: 'extract' })) {
-      if (item.coordinate && item.state !== 'rewritten') reuse.set(item.item_key, item.coordinate);
-    }
-  }
-  options.onProgress?.({ phase: 'plan', done: 0, total: 1 });
-  const plan = await planMigration(options, reuse);
-  options.onProgress?.({ phase: 'plan', done: 1, total: 1 });
-  assignCoordinates(plan.items, options.newUuid ?? randomUUID);
-
-  const runId = previous?.id ?? randomUUID();
-  if (previous) await journal.markRun(runId, 'running');
-  else {
-    await journal.createRun({
-      id: runId,
-      kind: 'migrate',
-      state: 'running',
-      started_by: Journal.operator(),
-      source_kind: options.source.kind,
-      source_store: options.source.description,
-      target_kind: options.target.kind,
-      target_store: options.target.description,
-      options: { concurrency, writeSource: writeSourceOf(options) },
-    });
-  }
-  await journalPlannedItems(
-    journal,
-    runId,
-    plan.items.map((i) => ({
-      ...i,
-      reason: i.reason ? `${i.reason}${i.detail ? `: ${i.detail}` : ''}` : undefined,
-    })),
-  );
-
-  const ctx: ExecuteContext = {
+  const run = await runJournaled({
+    kind: 'migrate',
     pool: options.pool,
-    journal,
-    runId,
+    journalSchema: options.journalSchema,
     source: options.source,
     target: options.target,
+    lock: {
+      key: `airbyte-secrets:${options.source.description}->${options.target.description}`,
+      busy: 'another migration between these two stores is running; wait for it or stop it first',
+    },
+    resume: {
+      id: options.resume,
+      unknown: `no run ${options.resume} in the journal: see 'airbyte-secrets runs'`,
+    },
+    concurrency,
     writeSource: writeSourceOf(options),
-    concurrency,
-    readRows: (only) => readInventory(options.pool, { only }),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  };
-  try {
-    await copyReferenced(ctx, plan.items);
-    await extractPlaintext(ctx, plan.items);
-  } catch (err) {
-    await journal.markRun(runId, 'failed').catch(() => undefined);
-    throw err;
-  }
-  const verification = await verifyReferences(inventoryOf(options)(), options.target, {
-    concurrency,
-    extraCoordinates: await referencedConfigCoordinates(options.pool),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    onProgress: options.onProgress,
+    async plan(journal, previous) {
+      const reuse = new Map<string, string>();
+      if (previous) {
+        for (const item of await journal.items(previous.id, { action: 'extract' })) {
+          if (item.coordinate && item.state !== 'rewritten') reuse.set(item.item_key, item.coordinate);
+        }
+      }
+      options.onProgress?.({ phase: 'plan', done: 0, total: 1 });
+      const plan = await planMigration(options, reuse);
+      options.onProgress?.({ phase: 'plan', done: 1, total: 1 });
+      const extracts = assignCoordinates(plan.items, options.newUuid);
+      return {
+        plan: { ...plan, extracts },
+        items: plan.items.map((i) => ({
+          ...i,
+          reason: i.action === 'conflict' ? `${i.reason}${i.detail ? `: ${i.detail}` : ''}` : undefined,
+        })),
+        options: { concurrency, writeSource: writeSourceOf(options) },
+      };
+    },
+    async execute(ctx, plan: MigrationPlan & { extracts: ReadyExtractItem[] }) {
+      await copyReferenced(ctx, plan.items);
+      await extractPlaintext(ctx, plan.extracts);
+    },
+    async verify() {
+      return verifyReferences(inventoryOf(options)(), options.target, {
+        concurrency,
+        extraCoordinates: await referencedConfigCoordinates(options.pool),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+    },
+    counts(plan) {
+      const planned = new Set(plan.items.map((i) => i.key));
+      return (key) => planned.has(key);
+    },
   });
-
-  const planned = new Set(plan.items.map((i) => i.key));
-  const { states, problems } = await finishRunFromItems(journal, runId, (key) => planned.has(key));
+  const { plan, states, problems, check: verification } = run;
   return {
-    runId,
-    resumed: Boolean(previous),
+    runId: run.runId,
+    resumed: run.resumed,
     plan: { summary: plan.summary, byWorkspace: plan.byWorkspace, estimate: plan.estimate },
     states,
     problems,
     verification,
     ok: problems.length === 0 && verification.failures.length === 0,
   };
-}
-
-/** `verify --store`: every reference resolves in `store` (and equals `compare`, if given). */
-export async function verifyStore(
-  options: Pick<MigrationOptions, 'pool' | 'batchSize' | 'concurrency' | 'onProgress'> & {
-    store: SecretStore;
-    compare?: SecretStore;
-  },
-): Promise<VerifyResult> {
-  return verifyReferences(inventoryOf(options)(), options.store, {
-    concurrency: options.concurrency ?? 8,
-    extraCoordinates: await referencedConfigCoordinates(options.pool),
-    ...(options.compare ? { compare: options.compare } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
 }

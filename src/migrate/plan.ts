@@ -1,5 +1,5 @@
-import { EPHEMERAL_BASE_ID } from '../airbyte/coordinates.js';
 import { type HolderKind, type HolderRow, isNodeKind } from '../airbyte/types.js';
+import { type CoordinateBase, coordinateBaseFor } from '../engine/coordinates.js';
 import { isStoreError, StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
@@ -23,7 +23,7 @@ export interface PlanInputs {
     path: string;
     workspaceId: string | null;
     name: string;
-    newCoordinateBase: { prefix: string; baseId: string };
+    newCoordinateBase: CoordinateBase;
   }>;
   missingSpecs: Array<{ holder: HolderKind; rowId: string; workspaceId: string | null; name: string }>;
   holders: number;
@@ -75,20 +75,6 @@ export async function collectPlanInputs(
   }
   for (const extra of extraCoordinates) refer(extra.coordinate, extra.workspaceId, undefined);
   return inputs;
-}
-
-/**
- * Whose id a new coordinate is based on, as Airbyte decides: the workspace for actors and webhook
- * configs; for OAuth parameters the workspace when set, else the organization (§1.3).
- */
-export function coordinateBaseFor(row: Pick<HolderRow, 'holder' | 'workspaceId' | 'organizationId'>): {
-  prefix: string;
-  baseId: string;
-} {
-  if (row.holder === 'actor_oauth_parameter' && !row.workspaceId && row.organizationId) {
-    return { prefix: 'organization_', baseId: row.organizationId };
-  }
-  return { prefix: 'workspace_', baseId: row.workspaceId ?? EPHEMERAL_BASE_ID };
 }
 
 /** How a coordinate stands in the two stores. */
@@ -223,10 +209,11 @@ export function summarize(items: PlanItem[]): Pick<MigrationPlan, 'summary' | 'b
   const rows = new Map<string, PlanSummaryRow>();
   const byWs = new Map<string, MigrationPlan['byWorkspace'][number]>();
   for (const item of items) {
-    const k = `${item.action}/${item.reason ?? ''}`;
+    const reason = item.action === 'conflict' ? item.reason : undefined;
+    const k = `${item.action}/${reason ?? ''}`;
     const row = rows.get(k) ?? {
       action: item.action,
-      ...(item.reason ? { reason: item.reason } : {}),
+      ...(reason ? { reason } : {}),
       count: 0,
     };
     row.count += 1;
@@ -250,5 +237,7 @@ export function summarize(items: PlanItem[]): Pick<MigrationPlan, 'summary' | 'b
 }
 
 export function countOf(items: PlanItem[], action: PlanAction, reason?: ConflictReason): number {
-  return items.filter((i) => i.action === action && (reason === undefined || i.reason === reason)).length;
+  return items.filter(
+    (i) => i.action === action && (reason === undefined || (i.action === 'conflict' && i.reason === reason)),
+  ).length;
 }

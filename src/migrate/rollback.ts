@@ -7,13 +7,15 @@ import {
   updateHolderJson,
 } from '../airbyte/rewrite-queries.js';
 import type { HolderKind } from '../airbyte/types.js';
+import { expectedAfterRewrite, markersOf, restoreOriginal } from '../engine/pre-image.js';
+import type { ProgressEvent } from '../engine/progress.js';
+import { writeVerified } from '../engine/write-verified.js';
 import { Journal } from '../journal/index.js';
+import { withTransaction } from '../journal/transaction.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import type { SecretValue } from '../util/secret-value.js';
-import { type ProgressEvent, writeVerified } from './execute.js';
-import { expectedAfterRewrite, markersOf, restoreOriginal } from './pre-image.js';
 
 export interface RollbackOptions {
   pool: pg.Pool;
@@ -93,16 +95,11 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
       });
       continue;
     }
-    const client = await options.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const holder = image.holder as HolderKind;
+    // A refused row ends its transaction having only read and locked the row.
+    const holder = image.holder as HolderKind;
+    const refused = await withTransaction(options.pool, async (client) => {
       const current = await lockHolderRow(client, holder, image.row_id, null);
-      if (!current || current.text === null) {
-        result.refused.push({ holder, rowId: image.row_id, reason: 'the row is gone' });
-        await client.query('ROLLBACK');
-        continue;
-      }
+      if (!current || current.text === null) return 'the row is gone';
       const currentJson: unknown = parseExactJson(current.text);
       const check = await lockHolderRow(
         client,
@@ -110,27 +107,11 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
         image.row_id,
         stringifyExactJson(expectedAfterRewrite(image.pre_image, currentJson)),
       );
-      if (!check?.unchanged) {
-        result.refused.push({
-          holder,
-          rowId: image.row_id,
-          reason: 'the row changed since the run rewrote it',
-        });
-        await client.query('ROLLBACK');
-        continue;
-      }
+      if (!check?.unchanged) return 'the row changed since the run rewrote it';
       const missing = markersOf(image.pre_image).find(
         (m) => 'restore' in m.marker && !values.has(m.marker.restore),
       );
-      if (missing) {
-        result.refused.push({
-          holder,
-          rowId: image.row_id,
-          reason: `no store holds the value of ${missing.path} any more`,
-        });
-        await client.query('ROLLBACK');
-        continue;
-      }
+      if (missing) return `no store holds the value of ${missing.path} any more`;
       await updateHolderJson(
         client,
         holder,
@@ -141,14 +122,10 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
       await restoreRepointedReferences(client, image.created_refs);
       await deleteCreatedReferences(client, image.created_refs);
       await journal.markRolledBack(run.id, holder, image.row_id, client);
-      await client.query('COMMIT');
-      result.restored += 1;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return undefined;
+    });
+    if (refused) result.refused.push({ holder, rowId: image.row_id, reason: refused });
+    else result.restored += 1;
   }
   if (options.deleteCreated) {
     for (const item of await journal.items(run.id)) {

@@ -1,4 +1,5 @@
 import type { HolderKind } from '../airbyte/types.js';
+import type { CoordinateBase } from '../engine/coordinates.js';
 
 /**
  * What a migration does with one secret:
@@ -18,26 +19,50 @@ export type ConflictReason =
   | 'missing-spec' // the actor's spec is missing: plaintext cannot be found
   | 'unreadable'; // a store answered with an error (permission, invalid) for this coordinate
 
-export interface PlanItem {
+interface PlanItemBase {
   /** Journal key: `copy:<coordinate>`, `extract:<holder>:<row>:<path>`, `spec:<holder>:<row>`. */
   key: string;
-  action: PlanAction;
-  reason?: ConflictReason;
-  /** copy/skip: the coordinate; extract: the new coordinate when already chosen (resume). */
-  coordinate?: string;
-  holder?: HolderKind;
-  rowId?: string;
-  path?: string;
   workspaceId: string | null;
   /** Actor or workspace name, for humans. */
   name?: string;
-  /** copy/skip: how many rows refer to the coordinate. */
-  references?: number;
+}
+
+/** A referenced coordinate: `copy` to the target, or `skip` (already there, identical). */
+export interface CopyItem extends PlanItemBase {
+  action: 'copy' | 'skip';
+  coordinate: string;
+  /** How many rows refer to the coordinate. */
+  references: number;
+}
+
+/** Plaintext inline in a configuration, to write under a new coordinate and replace by a reference. */
+export interface ExtractItem extends PlanItemBase {
+  action: 'extract';
+  holder: HolderKind;
+  rowId: string;
+  path: string;
+  /** Prefix and base id of the coordinate to mint (`workspace_` + workspace, or `organization_` + org). */
+  newCoordinateBase: CoordinateBase;
+  /** The new coordinate, once chosen (kept from an earlier attempt when resuming). */
+  coordinate?: string;
+}
+
+/** An extract item whose coordinate is chosen: what the extract step runs on. */
+export type ReadyExtractItem = ExtractItem & { coordinate: string };
+
+/** Needs a human: about a referenced coordinate, or (`missing-spec`) about a whole row. */
+export interface ConflictItem extends PlanItemBase {
+  action: 'conflict';
+  reason: ConflictReason;
   /** Error text for `unreadable` (store, operation, coordinate; never a value). */
   detail?: string;
-  /** extract: prefix and base id of the coordinate to mint (`workspace_` + workspace, or `organization_` + org). */
-  newCoordinateBase?: { prefix: string; baseId: string };
+  coordinate?: string;
+  references?: number;
+  holder?: HolderKind;
+  rowId?: string;
 }
+
+export type PlanItem = CopyItem | ExtractItem | ConflictItem;
 
 export interface PlanSummaryRow {
   action: PlanAction;

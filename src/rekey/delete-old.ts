@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { parseCoordinate } from '../airbyte/coordinates.js';
 import { readInventory } from '../airbyte/inventory.js';
-import type { ExecuteContext } from '../migrate/execute.js';
-import { referencedConfigCoordinates } from '../migrate/index.js';
-import { markersOf } from '../migrate/pre-image.js';
+import type { RunContext } from '../engine/context.js';
+import { markersOf } from '../engine/pre-image.js';
+import { referencedConfigCoordinates } from '../engine/verify.js';
 import { StoreError } from '../stores/errors.js';
 
 /** Node kinds whose coordinate Airbyte resolves from its store. */
@@ -30,7 +30,7 @@ export const deleteKey = (name: string) => `delete-old:${name}`;
  * no referenced coordinate of that base still needs it as Airbyte's fallback.
  */
 export async function deleteOldNames(
-  ctx: ExecuteContext,
+  ctx: RunContext,
   legacyFixed: readonly string[],
 ): Promise<{
   deleted: Array<{ coordinate: string; outcome: string }>;
@@ -103,7 +103,7 @@ export async function deleteOldNames(
 
 /** Why a base name must stay: it is itself referenced, or a referenced coordinate of that base has no full name. */
 async function baseStillNeeded(
-  ctx: ExecuteContext,
+  ctx: RunContext,
   base: string,
   referenced: Set<string>,
 ): Promise<string | undefined> {

@@ -2,18 +2,14 @@ import { COORDINATE_FIELD, SECRET_REF_ID_FIELD } from '../airbyte/classify.js';
 import { getAt, isJsonObject } from '../airbyte/json-path.js';
 import { findSecretReference, repointSecretReference } from '../airbyte/rewrite-queries.js';
 import type { HolderRow } from '../airbyte/types.js';
-import {
-  type ExecuteContext,
-  failure,
-  forPlannedRows,
-  type RowRewrite,
-  rewriteRow,
-  writeVerified,
-} from '../migrate/execute.js';
+import type { ItemPatch, RunContext } from '../engine/context.js';
+import { copyCoordinates } from '../engine/copy.js';
+import { forPlannedRows, type RowRewrite, rewriteRow } from '../engine/row-rewrite.js';
+import { failure, writeVerified } from '../engine/write-verified.js';
 import type { KeyChange, KeyChangingStore } from '../stores/key-change.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import { keysKey } from './plan.js';
-import type { RekeyItem } from './types.js';
+import type { LegacyNameItem, ReadyMoveItem, RekeyItem } from './types.js';
 
 /** JSON equality that ignores key order (jsonb renders keys in its own order). */
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -36,28 +32,10 @@ function sorted(v: unknown): unknown {
  * Legacy AWS names: the value Airbyte finds through its fallback (the base name) is written under
  * the full coordinate the row already names, and read back. No row changes.
  */
-export async function fixLegacyNames(ctx: ExecuteContext, items: RekeyItem[]): Promise<void> {
-  const copies = items.filter((i) => i.action === 'copy');
+export async function fixLegacyNames(ctx: RunContext, items: RekeyItem[]): Promise<void> {
+  const copies = items.filter((i): i is LegacyNameItem => i.action === 'copy');
   if (copies.length === 0) return;
-  let done = 0;
-  ctx.onProgress?.({ phase: 'copy', done, total: copies.length });
-  await forEachConcurrent(copies, ctx.concurrency, async (item) => {
-    let patch: Parameters<ExecuteContext['journal']['updateItem']>[2];
-    try {
-      const value = await ctx.source.read(item.coordinate!, { asAirbyte: true });
-      if (!value || value.isBlank)
-        patch = { state: 'failed', error_class: 'not-found', reason: 'the store no longer has a value' };
-      else
-        patch = {
-          state: 'verified',
-          target_outcome: await writeVerified(ctx.target, item.coordinate!, value),
-        };
-    } catch (err) {
-      patch = failure(err);
-    }
-    await ctx.journal.updateItem(ctx.runId, item.key, { ...patch, attempts: 1 });
-    ctx.onProgress?.({ phase: 'copy', done: ++done, total: copies.length });
-  });
+  await copyCoordinates(ctx, copies, 'the store no longer has a value');
 }
 
 /**
@@ -65,15 +43,14 @@ export async function fixLegacyNames(ctx: ExecuteContext, items: RekeyItem[]): P
  * the new coordinate and read it back, then rewrite the row with the engine's optimistic,
  * journaled rewrite (pre-image holding the old reference node).
  */
-export async function moveReferences(ctx: ExecuteContext, items: RekeyItem[]): Promise<void> {
-  const moves = items.filter((i) => i.action === 'rekey');
+export async function moveReferences(ctx: RunContext, moves: ReadyMoveItem[]): Promise<void> {
   await forPlannedRows(ctx, moves, 'rekey', (row, planned) => moveRow(ctx, row, planned));
 }
 
-async function moveRow(ctx: ExecuteContext, row: HolderRow, planned: RekeyItem[]): Promise<void> {
+async function moveRow(ctx: RunContext, row: HolderRow, planned: ReadyMoveItem[]): Promise<void> {
   const ready: RowRewrite[] = [];
   for (const item of planned) {
-    if (!sameJson(getAt(row.config, item.path!), item.node)) {
+    if (!sameJson(getAt(row.config, item.path), item.node)) {
       await ctx.journal.updateItem(ctx.runId, item.key, {
         state: 'superseded',
         reason: 'the reference changed since the plan',
@@ -81,7 +58,7 @@ async function moveRow(ctx: ExecuteContext, row: HolderRow, planned: RekeyItem[]
       continue;
     }
     try {
-      const value = await ctx.source.read(item.from!, { asAirbyte: true });
+      const value = await ctx.source.read(item.from, { asAirbyte: true });
       if (!value || value.isBlank) {
         await ctx.journal.updateItem(ctx.runId, item.key, {
           state: 'failed',
@@ -91,7 +68,7 @@ async function moveRow(ctx: ExecuteContext, row: HolderRow, planned: RekeyItem[]
         });
         continue;
       }
-      const outcome = await writeVerified(ctx.target, item.coordinate!, value);
+      const outcome = await writeVerified(ctx.target, item.coordinate, value);
       await ctx.journal.updateItem(ctx.runId, item.key, {
         state: 'verified',
         target_outcome: outcome,
@@ -110,11 +87,11 @@ async function moveRow(ctx: ExecuteContext, row: HolderRow, planned: RekeyItem[]
  * it is. The secret_reference behind it (by its id, or the one at the same path naming the old
  * coordinate) is pointed at the new coordinate's secret_config, keeping its id.
  */
-function rekeyRewrite(row: HolderRow, item: RekeyItem): RowRewrite {
-  const old = item.node!;
+function rekeyRewrite(row: HolderRow, item: ReadyMoveItem): RowRewrite {
+  const old = item.node;
   return {
     item,
-    restoreNode: { node: old, coordinate: item.from! },
+    restoreNode: { node: old, coordinate: item.from },
     stillHolds: (node) => sameJson(node, old),
     async write(client) {
       const keepsShape = Object.hasOwn(old, SECRET_REF_ID_FIELD) && !Object.hasOwn(old, COORDINATE_FIELD);
@@ -122,7 +99,7 @@ function rekeyRewrite(row: HolderRow, item: RekeyItem): RowRewrite {
       const ref = await findSecretReference(client, {
         holder: row.holder,
         rowId: row.rowId,
-        path: item.path!,
+        path: item.path,
         ...(item.referenceId !== undefined ? { referenceId: item.referenceId } : {}),
       });
       if (!ref) {
@@ -134,7 +111,7 @@ function rekeyRewrite(row: HolderRow, item: RekeyItem): RowRewrite {
         return { written, refs: [] };
       }
       if (item.referenceId === undefined && ref.coordinate !== item.from) return { written, refs: [] };
-      return { written, refs: await repointSecretReference(client, ref, item.coordinate!) };
+      return { written, refs: await repointSecretReference(client, ref, item.coordinate) };
     },
   };
 }
@@ -150,7 +127,7 @@ export interface KeyPassResult {
  * store answers `unchanged` when the secret is already as asked, and nothing is written then.
  */
 export async function changeKeys(
-  ctx: ExecuteContext,
+  ctx: RunContext,
   store: KeyChangingStore,
   change: KeyChange,
   targets: ReadonlyArray<{ coordinate: string; workspaceId: string | null }>,
@@ -174,7 +151,7 @@ export async function changeKeys(
   let done = 0;
   ctx.onProgress?.({ phase: 'reencrypt', done, total: targets.length });
   await forEachConcurrent(targets, ctx.concurrency, async ({ coordinate }) => {
-    let patch: Parameters<ExecuteContext['journal']['updateItem']>[2];
+    let patch: ItemPatch;
     try {
       const r = await store.changeKey(coordinate, change);
       const changed = r.key === 'changed' || r.tags === 'changed';

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { parseCoordinate } from '../airbyte/coordinates.js';
 import { readInventory } from '../airbyte/inventory.js';
-import { Journal, type RunRow } from '../journal/index.js';
-import type { ExecuteContext } from '../migrate/execute.js';
-import { verifyStore } from '../migrate/index.js';
-import { finishRunFromItems, journalPlannedItems } from '../migrate/run-items.js';
+import { runJournaled } from '../engine/run.js';
+import { verifyStore } from '../engine/verify.js';
+import type { RunRow } from '../journal/index.js';
 import { canChangeKeys } from '../stores/key-change.js';
 import { UsageError } from '../util/errors.js';
 import { deleteOldNames } from './delete-old.js';
@@ -22,7 +20,7 @@ import {
   summarizeRekey,
 } from './plan.js';
 import { matchesFilter, selectReferences } from './select.js';
-import type { RekeyItem, RekeyOptions, RekeyPlan, RekeyResult } from './types.js';
+import type { InPlaceItem, RekeyItem, RekeyOptions, RekeyPlan, RekeyResult } from './types.js';
 
 export type { Reference, RekeyCategory, SelectionFilter } from './select.js';
 export { REKEY_CATEGORIES, referencesOf, selectReferences } from './select.js';
@@ -127,7 +125,9 @@ export async function planRekey(
         });
       } else {
         // A legacy name Airbyte reads through its fallback: the base name is the secret in use.
-        const name = legacy.has(r.coordinate) ? parseCoordinate(r.coordinate).base! : r.coordinate;
+        const name = legacy.has(r.coordinate)
+          ? (parseCoordinate(r.coordinate).base ?? r.coordinate)
+          : r.coordinate;
         kept.push({ coordinate: name, workspaceId: r.workspaceId });
       }
     }
@@ -145,126 +145,95 @@ export async function planRekey(
  */
 export async function runRekey(options: RekeyOptions): Promise<RekeyResult> {
   modeOf(options);
-  const journal = new Journal(options.pool, options.journalSchema);
-  await journal.ensure();
-  const lockKey = `airbyte-secrets:rekey:${options.store.description}`;
-  const lock = await options.pool.connect();
-  try {
-    const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
-      lockKey,
-    ]);
-    if (!got.rows[0]?.ok)
-      throw new UsageError('another re-key of this store is running; wait for it or stop it first');
-    return await rekeyLocked(options, journal);
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
-    lock.release();
-  }
-}
-
-async function rekeyLocked(options: RekeyOptions, journal: Journal): Promise<RekeyResult> {
   const store = options.store;
   const concurrency = options.concurrency ?? 8;
-  const previous = options.resume
-    ? await journal.run(options.resume)
-    : await journal.unfinishedRun('rekey', store.description, store.description);
-  if (options.resume && !isRekeyRunOn(previous, store.description)) {
-    throw new UsageError(
-      `no re-key run ${options.resume} on ${store.description} in the journal: see 'airbyte-secrets runs'`,
-    );
-  }
-  const resume = { reuse: new Map<string, string>(), done: new Set<string>() };
-  if (previous) {
-    for (const item of await journal.items(previous.id, { action: 'rekey' })) {
-      if (item.state === 'rewritten') resume.done.add(item.item_key);
-      else if (item.coordinate) resume.reuse.set(item.item_key, item.coordinate);
-    }
-  }
-  const plan = await planRekey(options, resume);
-  assignNewBases(plan.items, options.newUuid ?? randomUUID);
-
-  const runId = previous?.id ?? randomUUID();
-  if (previous) await journal.markRun(runId, 'running');
-  else {
-    await journal.createRun({
-      id: runId,
-      kind: 'rekey',
-      state: 'running',
-      started_by: Journal.operator(),
-      source_kind: store.kind,
-      source_store: store.description,
-      target_kind: store.kind,
-      target_store: store.description,
-      options: {
-        mode: plan.mode,
-        categories: plan.categories,
-        filter: options.filter ?? {},
-        deleteOld: options.deleteOld === true,
-        ...(options.keys?.kmsKeyId ? { kmsKeyId: options.keys.kmsKeyId } : {}),
-        ...(options.keys?.tags ? { tags: Object.keys(options.keys.tags) } : {}),
-      },
-    });
-  }
-  await journalPlannedItems(journal, runId, plan.items);
-
-  const ctx: ExecuteContext = {
+  const run = await runJournaled({
+    kind: 'rekey',
     pool: options.pool,
-    journal,
-    runId,
+    journalSchema: options.journalSchema,
     source: store,
     target: store,
+    lock: {
+      key: `airbyte-secrets:rekey:${store.description}`,
+      busy: 'another re-key of this store is running; wait for it or stop it first',
+    },
+    resume: {
+      id: options.resume,
+      accepts: (run) => isRekeyRunOn(run, store.description),
+      unknown: `no re-key run ${options.resume} on ${store.description} in the journal: see 'airbyte-secrets runs'`,
+    },
+    concurrency,
     writeSource: false,
-    concurrency,
-    readRows: (only) => readInventory(options.pool, { only }),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  };
-  let keys: RekeyResult['keys'];
-  let deleted: RekeyResult['deleted'] = [];
-  let keptOld: RekeyResult['keptOld'] = [];
-  try {
-    await fixLegacyNames(ctx, plan.items);
-    await moveReferences(ctx, plan.items);
-    if (options.keys && canChangeKeys(store)) {
-      const moved = await journal.items(runId, { action: 'rekey', state: 'rewritten' });
-      const targets = [
-        ...plan.items
-          .filter((i) => i.action === 'reencrypt')
-          .map((i) => ({ coordinate: i.coordinate!, workspaceId: i.workspaceId })),
-        ...moved
-          .filter((m) => m.coordinate)
-          .map((m) => ({ coordinate: m.coordinate!, workspaceId: m.workspace_id })),
-      ];
-      const unique = [...new Map(targets.map((t) => [t.coordinate, t])).values()];
-      keys = await changeKeys(ctx, store, options.keys, unique);
-      keys.already += plan.items.filter((i) => i.action === 'skip' && i.key.startsWith('keys:')).length;
-    }
-    if (options.deleteOld) {
-      const fixed = (await journal.items(runId, { action: 'copy', state: 'verified' })).map(
-        (i) => i.coordinate!,
-      );
-      ({ deleted, kept: keptOld } = await deleteOldNames(ctx, fixed));
-    }
-  } catch (err) {
-    await journal.markRun(runId, 'failed').catch(() => undefined);
-    throw err;
-  }
-  const verification = await verifyStore({
-    pool: options.pool,
-    store,
-    concurrency,
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    onProgress: options.onProgress,
+    async plan(journal, previous) {
+      const resume: Resume = { reuse: new Map(), done: new Set() };
+      if (previous) {
+        for (const item of await journal.items(previous.id, { action: 'rekey' })) {
+          if (item.state === 'rewritten') resume.done.add(item.item_key);
+          else if (item.coordinate) resume.reuse.set(item.item_key, item.coordinate);
+        }
+      }
+      const plan = await planRekey(options, resume);
+      const moves = assignNewBases(plan.items, options.newUuid);
+      return {
+        plan: { ...plan, moves, resume },
+        items: plan.items,
+        options: {
+          mode: plan.mode,
+          categories: plan.categories,
+          filter: options.filter ?? {},
+          deleteOld: options.deleteOld === true,
+          ...(options.keys?.kmsKeyId ? { kmsKeyId: options.keys.kmsKeyId } : {}),
+          ...(options.keys?.tags ? { tags: Object.keys(options.keys.tags) } : {}),
+        },
+      };
+    },
+    async execute(ctx, plan) {
+      let keys: RekeyResult['keys'];
+      let deleted: RekeyResult['deleted'] = [];
+      let keptOld: RekeyResult['keptOld'] = [];
+      await fixLegacyNames(ctx, plan.items);
+      await moveReferences(ctx, plan.moves);
+      if (options.keys && canChangeKeys(store)) {
+        const moved = await ctx.journal.items(ctx.runId, { action: 'rekey', state: 'rewritten' });
+        const targets = [
+          ...plan.items
+            .filter((i): i is InPlaceItem => i.action === 'reencrypt')
+            .map((i) => ({ coordinate: i.coordinate, workspaceId: i.workspaceId })),
+          ...moved.flatMap((m) =>
+            m.coordinate ? [{ coordinate: m.coordinate, workspaceId: m.workspace_id }] : [],
+          ),
+        ];
+        const unique = [...new Map(targets.map((t) => [t.coordinate, t])).values()];
+        keys = await changeKeys(ctx, store, options.keys, unique);
+        keys.already += plan.items.filter((i) => i.action === 'skip' && i.key.startsWith('keys:')).length;
+      }
+      if (options.deleteOld) {
+        const fixed = (await ctx.journal.items(ctx.runId, { action: 'copy', state: 'verified' })).flatMap(
+          (i) => (i.coordinate ? [i.coordinate] : []),
+        );
+        ({ deleted, kept: keptOld } = await deleteOldNames(ctx, fixed));
+      }
+      return { keys, deleted, keptOld };
+    },
+    verify: () =>
+      verifyStore({
+        pool: options.pool,
+        store,
+        concurrency,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
+    counts(plan) {
+      // This attempt's items, moves finished by an earlier attempt, and the key and delete passes.
+      const planned = new Set([...plan.items.map((i) => i.key), ...plan.resume.done]);
+      return (key) => planned.has(key) || key.startsWith('keys:') || key.startsWith('delete-old:');
+    },
   });
-
-  // This attempt's items, moves finished by an earlier attempt, and the key and delete passes.
-  const planned = new Set([...plan.items.map((i) => i.key), ...resume.done]);
-  const { states, problems } = await finishRunFromItems(
-    journal,
-    runId,
-    (key) => planned.has(key) || key.startsWith('keys:') || key.startsWith('delete-old:'),
-  );
+  const { plan, states, problems, check: verification } = run;
+  const { keys, deleted, keptOld } = run.done;
   return {
-    runId,
-    resumed: Boolean(previous),
+    runId: run.runId,
+    resumed: run.resumed,
     store: { kind: store.kind, description: store.description },
     plan: {
       mode: plan.mode,

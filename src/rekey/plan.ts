@@ -1,11 +1,18 @@
-import { formatCoordinate, parseCoordinate, withVersion } from '../airbyte/coordinates.js';
+import { parseCoordinate, withVersion } from '../airbyte/coordinates.js';
 import type { HolderRow } from '../airbyte/types.js';
-import { coordinateBaseFor } from '../migrate/plan.js';
+import { coordinateBaseFor, mintCoordinate } from '../engine/coordinates.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import { type Reference, referencesOf, type Selected } from './select.js';
-import type { RekeyItem, RekeyKeyOptions, RekeyPlan } from './types.js';
+import type {
+  InPlaceItem,
+  LegacyNameItem,
+  ReadyMoveItem,
+  RekeyItem,
+  RekeyKeyOptions,
+  RekeyPlan,
+} from './types.js';
 
 export const rekeyKey = (r: Pick<Reference, 'holder' | 'rowId' | 'path'>) =>
   `rekey:${r.holder}:${r.rowId}:${r.path}`;
@@ -84,13 +91,16 @@ export async function nextVersions(
   const chosen = new Map<string, string>();
   for (const r of rotated) {
     const c = parseCoordinate(r.coordinate);
-    let version = (highest.get(c.base!) ?? c.version!) + 1;
+    const { base, version: current } = c;
+    // Only versioned coordinates are rotated to a next version (selectReferences sees to it).
+    if (base === undefined || current === undefined) continue;
+    let version = (highest.get(base) ?? current) + 1;
     // Fifty names in a row taken: give up on this base (the reference then moves to a new one).
     for (let tries = 0; tries < 50; tries++, version++) {
       const candidate = withVersion(c, version).full;
       if ((await store.describe(candidate)).state === 'absent') {
         chosen.set(rekeyKey(r), candidate);
-        highest.set(c.base!, version);
+        highest.set(base, version);
         break;
       }
     }
@@ -120,9 +130,8 @@ export function decideMoves(inputs: DecideInputs): RekeyItem[] {
       continue;
     }
     const key = rekeyKey(ref);
-    const base: RekeyItem = {
+    const base = {
       key,
-      action: 'rekey',
       categories: s.categories,
       fix: s.fix,
       holder: ref.holder,
@@ -142,6 +151,7 @@ export function decideMoves(inputs: DecideInputs): RekeyItem[] {
       inputs.reuse.get(key) ?? (s.fix === 'new-version' ? inputs.versions.get(key) : undefined);
     items.push({
       ...base,
+      action: 'rekey',
       node: ref.node,
       ...(ref.referenceId !== undefined ? { referenceId: ref.referenceId } : {}),
       ...(s.fix === 'new-base' || !coordinate ? { newBase: coordinateBaseFor(ref) } : {}),
@@ -149,13 +159,14 @@ export function decideMoves(inputs: DecideInputs): RekeyItem[] {
     });
   }
   for (const [coordinate, refs] of names) {
-    const base = parseCoordinate(coordinate).base!;
+    // Only coordinates with a base name are selected as legacy names.
+    const base = parseCoordinate(coordinate).base ?? coordinate;
     const stays = inputs.all.some((r) => r.coordinate === coordinate && !moving.has(rekeyKey(r)));
-    const item: RekeyItem = {
+    const item: LegacyNameItem = {
       key: nameKey(coordinate),
       action: 'copy',
       categories: ['legacy-name'],
-      workspaceId: refs[0]!.reference.workspaceId,
+      workspaceId: refs[0]?.reference.workspaceId ?? null,
       coordinate,
       from: base,
     };
@@ -175,12 +186,21 @@ function conflictReason(coordinate: string, probe: ValueProbe): string {
     : `unreadable: ${probe.state === 'unreadable' ? probe.detail : ''}`;
 }
 
-/** Gives every move to a new base its coordinate (kept from an earlier attempt, or minted now, as Airbyte would). */
-export function assignNewBases(items: RekeyItem[], newUuid: () => string): void {
+/**
+ * Gives every move to a new base its coordinate (kept from an earlier attempt, or minted now, as
+ * Airbyte would), in place, and returns the moves, all with a coordinate.
+ */
+export function assignNewBases(items: RekeyItem[], newUuid?: () => string): ReadyMoveItem[] {
+  const ready: ReadyMoveItem[] = [];
   for (const item of items) {
-    if (item.action !== 'rekey' || item.coordinate || !item.newBase) continue;
-    item.coordinate = formatCoordinate({ ...item.newBase, uuid: newUuid(), version: 1 });
+    if (item.action !== 'rekey') continue;
+    if (item.coordinate) ready.push(Object.assign(item, { coordinate: item.coordinate }));
+    else if (item.newBase)
+      ready.push(Object.assign(item, { coordinate: mintCoordinate(item.newBase, newUuid) }));
+    // decideMoves gives a move without a chosen coordinate a base to mint it under.
+    else throw new Error(`bug: move ${item.key} has neither a coordinate nor a base to mint one`);
   }
+  return ready;
 }
 
 /**
@@ -196,7 +216,7 @@ export async function decideKeyItems(
   const items: RekeyItem[] = [];
   const seen = new Map(kept.map((k) => [k.coordinate, k.workspaceId]));
   await forEachConcurrent(seen, concurrency, async ([coordinate, workspaceId]) => {
-    const item: RekeyItem = {
+    const item: InPlaceItem = {
       key: keysKey(coordinate),
       action: 'reencrypt',
       categories: [],
@@ -228,7 +248,8 @@ function alreadyKeyed(
   if (keys.tags) {
     const tags = d.tags ?? {};
     if (Object.entries(keys.tags).some(([k, v]) => tags[k] !== v)) return false;
-    if (keys.replaceTags && Object.keys(tags).some((k) => !Object.hasOwn(keys.tags!, k))) return false;
+    const wanted = keys.tags;
+    if (keys.replaceTags && Object.keys(tags).some((k) => !Object.hasOwn(wanted, k))) return false;
   }
   return true;
 }

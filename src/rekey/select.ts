@@ -156,8 +156,9 @@ export function selectReferences(refs: readonly Reference[], options: SelectOpti
     if (options.filter && !matchesFilter(reference, options.filter)) continue;
     const problems = problemsOf(reference, shared, legacy);
     const moves = problems.includes('shared-coordinate') || problems.includes('workspace-mismatch');
-    if (options.categories) {
-      const categories = problems.filter((p) => options.categories!.includes(p));
+    const wanted = options.categories;
+    if (wanted) {
+      const categories = problems.filter((p) => wanted.includes(p));
       if (categories.length === 0) continue;
       const fix: Fix =
         categories.includes('shared-coordinate') || categories.includes('workspace-mismatch')

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import type { HolderKind } from '../airbyte/types.js';
-import type { ProgressEvent } from '../migrate/execute.js';
-import type { ItemProblem } from '../migrate/run-items.js';
-import type { VerifyResult } from '../migrate/verify.js';
+import type { CoordinateBase } from '../engine/coordinates.js';
+import type { ItemProblem } from '../engine/items.js';
+import type { ProgressEvent } from '../engine/progress.js';
+import type { VerifyResult } from '../engine/verify.js';
 import type { KeyChange } from '../stores/key-change.js';
 import type { SecretStore } from '../stores/types.js';
 import type { Fix, RekeyCategory, SelectionFilter } from './select.js';
@@ -17,29 +18,63 @@ import type { Fix, RekeyCategory, SelectionFilter } from './select.js';
  */
 export type RekeyAction = 'rekey' | 'copy' | 'reencrypt' | 'skip' | 'conflict';
 
-export interface RekeyItem {
+/** Every item says where it is, for humans, when it concerns one row (moves and their conflicts). */
+interface RekeyItemBase {
   /** Journal key: `rekey:<holder>:<row>:<path>`, `name:<coordinate>`, `keys:<coordinate>`. */
   key: string;
-  action: RekeyAction;
   categories: RekeyCategory[];
-  fix?: Fix;
+  workspaceId: string | null;
   holder?: HolderKind;
   rowId?: string;
   path?: string;
-  workspaceId: string | null;
   name?: string;
   /** rekey: the coordinate referenced now; copy: the base name Airbyte falls back to. */
   from?: string;
   /** rekey: the new coordinate (once chosen); copy/reencrypt/skip: the coordinate itself. */
   coordinate?: string;
-  /** rekey to a new base: where it is minted (`workspace_` + the row's workspace, or the organization). */
-  newBase?: { prefix: string; baseId: string };
-  /** rekey: the old reference node (coordinate and reference id only, never a value). */
-  node?: Record<string, unknown>;
-  referenceId?: string;
   /** conflict/skip: why, without a value. */
   reason?: string;
 }
+
+/** A reference that moves to a new coordinate (value written, read back, row rewritten). */
+export interface MoveItem extends RekeyItemBase {
+  action: 'rekey';
+  fix?: Fix;
+  holder: HolderKind;
+  rowId: string;
+  path: string;
+  from: string;
+  /** Where a coordinate is minted when none is chosen yet (`workspace_` + the row's workspace, or the organization). */
+  newBase?: CoordinateBase;
+  /** The old reference node (coordinate and reference id only, never a value). */
+  node: Record<string, unknown>;
+  referenceId?: string;
+}
+
+/** A move whose new coordinate is chosen: what the move step runs on. */
+export type ReadyMoveItem = MoveItem & { coordinate: string };
+
+/** A legacy AWS name: the value is written under the full coordinate the row names. */
+export interface LegacyNameItem extends RekeyItemBase {
+  action: 'copy';
+  coordinate: string;
+  from: string;
+}
+
+/** A coordinate that gets the new key and/or tags in place, or (`skip`) needs nothing. */
+export interface InPlaceItem extends RekeyItemBase {
+  action: 'reencrypt' | 'skip';
+  coordinate: string;
+}
+
+/** Needs a human: no value to move, the store refused a read, the key cannot change. */
+export interface RekeyConflictItem extends RekeyItemBase {
+  action: 'conflict';
+  fix?: Fix;
+  reason: string;
+}
+
+export type RekeyItem = MoveItem | LegacyNameItem | InPlaceItem | RekeyConflictItem;
 
 export type RekeyKeyOptions = KeyChange;
 

@@ -1,8 +1,8 @@
+import type { ItemProblem } from '../engine/items.js';
 import type { RunRow } from '../journal/index.js';
 import type { CleanupResult } from '../migrate/cleanup.js';
 import type { MigrationPlan, MigrationResult, VerifyResult } from '../migrate/index.js';
 import type { RollbackResult } from '../migrate/rollback.js';
-import type { ItemProblem } from '../migrate/run-items.js';
 import { alignColumns, cleanText, humanDuration } from './text.js';
 
 /** The dry-run plan: actions by kind, by workspace, the estimate, and every conflict. */

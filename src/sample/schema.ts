@@ -1,14 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type pg from 'pg';
+import { type Db, withTransaction } from '../journal/transaction.js';
 import { packageRoot } from '../util/package-root.js';
 
 /** `current`: today's Airbyte. `legacy`: an Airbyte from before organizations, pins and secret references. */
 export type AirbyteSchemaVariant = 'current' | 'legacy';
-
-/** A pool or a connected client. */
-export type Db = pg.Pool | pg.ClientBase;
 
 const SCHEMA_FILE = 'airbyte-schema.sql';
 const VARIANT_MARKER = /^-- @variant (\w+)\s*$/m;
@@ -48,27 +45,4 @@ function schemaFile(): string {
   const beside = join(dirname(fileURLToPath(import.meta.url)), SCHEMA_FILE);
   if (existsSync(beside)) return beside;
   return join(packageRoot(), 'src', 'sample', SCHEMA_FILE);
-}
-
-/** Runs `fn` in a transaction on one connection (checked out of the pool when given a pool). */
-export async function withTransaction<T>(db: Db, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-  const client = isPool(db) ? await db.connect() : db;
-  try {
-    await client.query('BEGIN');
-    try {
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    }
-  } finally {
-    if (isPool(db)) (client as pg.PoolClient).release();
-  }
-}
-
-/** Duck-typed: a Pool from another copy of `pg` is still a pool (BEGIN must not go to a random connection). */
-function isPool(db: Db): db is pg.Pool {
-  return 'totalCount' in db && 'idleCount' in db;
 }

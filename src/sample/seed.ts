@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { isJsonObject } from '../airbyte/json-path.js';
 import { expandTemplates, secretPathTemplates } from '../airbyte/paths.js';
 import { type AirbyteSchemaInfo, detectAirbyteSchema } from '../airbyte/schema-detect.js';
+import { type Db, withTransaction } from '../journal/transaction.js';
 import { UsageError } from '../util/errors.js';
 import type { Connector, SeedContext, Workspace } from './context.js';
 import { fakeConfig } from './fake-config.js';
@@ -9,7 +10,7 @@ import { NODE_SHAPES, type NodeShape, SEED_SHAPES, type SeedManifest, type SeedS
 import { buildOAuthParameters } from './oauth-parameters.js';
 import { DEFAULT_STORAGE_ID, type Holder, Planter, putAt } from './planter.js';
 import { Random } from './random.js';
-import { type AirbyteSchemaVariant, airbyteSchemaSql, type Db, withTransaction } from './schema.js';
+import { type AirbyteSchemaVariant, airbyteSchemaSql } from './schema.js';
 import { loadSeedConnectors, type SeedConnector } from './specs.js';
 import {
   type ActorRow,

@@ -7,7 +7,7 @@ import {
   markersOf,
   mergePreImages,
   restoreOriginal,
-} from '../../src/migrate/pre-image.js';
+} from '../../src/engine/pre-image.js';
 
 const OLD_A =
   'airbyte_workspace_11111111-1111-4111-8111-111111111111_secret_aaaaaaaa-aaaa-4aaa-8aaa-000000000001_v1';

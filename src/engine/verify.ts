@@ -1,8 +1,10 @@
+import type pg from 'pg';
+import { readInventory, readSecretConfigs } from '../airbyte/inventory.js';
 import type { HolderKind, HolderRow } from '../airbyte/types.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
-import type { ProgressEvent } from './execute.js';
+import type { ProgressEvent } from './progress.js';
 
 const RESOLVED_KINDS = new Set(['managed-ref', 'external-ref', 'reference-id']);
 
@@ -144,4 +146,41 @@ export async function verifyReferences(
     failures,
     warnings,
   };
+}
+
+const DEFAULT_STORAGE_ID = '00000000-0000-0000-0000-000000000000';
+
+/** Coordinates referenced outside configurations: secret_config rows of storages Airbyte resolves from its env. */
+export async function referencedConfigCoordinates(
+  pool: pg.Pool,
+): Promise<Array<{ coordinate: string; workspaceId: null }>> {
+  const out: Array<{ coordinate: string; workspaceId: null }> = [];
+  for await (const c of readSecretConfigs(pool)) {
+    const envStorage = c.secretStorageId === DEFAULT_STORAGE_ID || c.configuredFromEnvironment === true;
+    if (!c.tombstone && envStorage && c.references.length > 0)
+      out.push({ coordinate: c.externalCoordinate, workspaceId: null });
+  }
+  return out;
+}
+
+/** Every reference in the database (rows and secret_config) resolves in `store` (and equals `compare`, if given). */
+export async function verifyStore(options: {
+  pool: pg.Pool;
+  store: SecretStore;
+  compare?: SecretStore;
+  /** Rows per cursor batch when streaming the inventory. */
+  batchSize?: number;
+  concurrency?: number;
+  onProgress?: (e: ProgressEvent) => void;
+}): Promise<VerifyResult> {
+  return verifyReferences(
+    readInventory(options.pool, options.batchSize ? { batchSize: options.batchSize } : {}),
+    options.store,
+    {
+      concurrency: options.concurrency ?? 8,
+      extraCoordinates: await referencedConfigCoordinates(options.pool),
+      ...(options.compare ? { compare: options.compare } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import type { ItemRow, Journal } from '../journal/index.js';
 
-/** What a plan item of migrate or rekey carries into the journal (identities only). */
+/** What a plan item of any run carries into the journal (identities only). */
 export interface PlannedItem {
   key: string;
   action: ItemRow['action'];
@@ -59,7 +59,7 @@ export interface RunOutcome {
 
 /**
  * Closes a run in the journal from its items' states: counts by state, the items that failed,
- * conflicted or were superseded, and the run's final state. Shared by migrate and rekey.
+ * conflicted or were superseded, and the run's final state.
  */
 export async function finishRunFromItems(
   journal: Journal,

@@ -1,0 +1,33 @@
+import { forEachConcurrent } from '../util/concurrent.js';
+import type { ItemPatch, RunContext } from './context.js';
+import { failure, writeVerified } from './write-verified.js';
+
+/**
+ * Copy step: each item's coordinate is read from the source as Airbyte reads it (fallbacks
+ * included), written under the same name to the target, read back and journaled. No row changes.
+ * `missing` is the journal reason when the source has no (or a blank) value any more.
+ */
+export async function copyCoordinates(
+  ctx: RunContext,
+  copies: ReadonlyArray<{ key: string; coordinate: string }>,
+  missing: string,
+): Promise<void> {
+  let done = 0;
+  ctx.onProgress?.({ phase: 'copy', done, total: copies.length });
+  await forEachConcurrent(copies, ctx.concurrency, async (item) => {
+    let patch: ItemPatch;
+    try {
+      const value = await ctx.source.read(item.coordinate, { asAirbyte: true });
+      if (!value || value.isBlank) patch = { state: 'failed', error_class: 'not-found', reason: missing };
+      else
+        patch = {
+          state: 'verified',
+          target_outcome: await writeVerified(ctx.target, item.coordinate, value),
+        };
+    } catch (err) {
+      patch = failure(err);
+    }
+    await ctx.journal.updateItem(ctx.runId, item.key, { ...patch, attempts: 1 });
+    ctx.onProgress?.({ phase: 'copy', done: ++done, total: copies.length });
+  });
+}

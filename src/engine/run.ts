@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { readInventory } from '../airbyte/inventory.js';
+import { Journal, type RunRow } from '../journal/index.js';
+import { withAdvisoryLock } from '../journal/transaction.js';
+import type { SecretStore } from '../stores/types.js';
+import { UsageError } from '../util/errors.js';
+import type { RunContext } from './context.js';
+import { finishRunFromItems, journalPlannedItems, type PlannedItem, type RunOutcome } from './items.js';
+import type { ProgressEvent } from './progress.js';
+
+/**
+ * One kind of journaled run (migrate, rekey; later sync). The engine owns the skeleton: lock,
+ * resume, journal the run and its planned items, run the steps, verify, close the run from its
+ * items. The definition says what is planned, what the steps do and how the result is checked.
+ */
+export interface RunDefinition<Plan, Done, Check> {
+  kind: RunRow['kind'];
+  pool: pg.Pool;
+  journalSchema?: string | undefined;
+  /** Values are read from `source` and written to `target` (the same store for a re-key). */
+  source: SecretStore;
+  target: SecretStore;
+  /** Only one run per lock key at a time; `busy` is the message when another one holds it. */
+  lock: { key: string; busy: string };
+  resume: {
+    /** A run to resume; without it, the newest unfinished run of this kind between the same stores. */
+    id?: string | undefined;
+    /** Whether the run named by `id` is one this definition can resume (default: any run). */
+    accepts?: (run: RunRow) => boolean;
+    /** The message when `id` names no run this definition can resume. */
+    unknown: string;
+  };
+  concurrency: number;
+  writeSource: boolean;
+  onProgress?: ((e: ProgressEvent) => void) | undefined;
+  /**
+   * Plans this attempt, knowing the run it resumes (whose items hold the names already chosen):
+   * the plan, the items to journal before the first store write, and the run's options.
+   */
+  plan(
+    journal: Journal,
+    previous: RunRow | undefined,
+  ): Promise<{ plan: Plan; items: readonly PlannedItem[]; options: Record<string, unknown> }>;
+  /** The steps. An error marks the run failed (a later attempt resumes it) and is thrown. */
+  execute(ctx: RunContext, plan: Plan): Promise<Done>;
+  /** After the steps, still under the lock: checks the result (e.g. every reference resolves). */
+  verify(ctx: RunContext, plan: Plan, done: Done): Promise<Check>;
+  /** The journal items this attempt's outcome counts (its own, and those earlier attempts finished). */
+  counts(plan: Plan): (itemKey: string) => boolean;
+}
+
+export interface RunReport<Plan, Done, Check> extends RunOutcome {
+  runId: string;
+  resumed: boolean;
+  plan: Plan;
+  done: Done;
+  check: Check;
+}
+
+/** Runs a journaled run of `definition` under its advisory lock, resuming an unfinished one. */
+export async function runJournaled<Plan, Done, Check>(
+  definition: RunDefinition<Plan, Done, Check>,
+): Promise<RunReport<Plan, Done, Check>> {
+  const journal = new Journal(definition.pool, definition.journalSchema);
+  await journal.ensure();
+  return withAdvisoryLock(definition.pool, definition.lock.key, () => runLocked(definition, journal), {
+    ifBusy: () => new UsageError(definition.lock.busy),
+  });
+}
+
+/** The run to resume: the one asked for, or the newest unfinished run of this kind between the same stores. */
+async function previousRun(
+  definition: RunDefinition<unknown, unknown, unknown>,
+  journal: Journal,
+): Promise<RunRow | undefined> {
+  const { resume, kind, source, target } = definition;
+  if (!resume.id) return journal.unfinishedRun(kind, source.description, target.description);
+  const run = await journal.run(resume.id);
+  if (!run || (resume.accepts && !resume.accepts(run))) throw new UsageError(resume.unknown);
+  return run;
+}
+
+async function runLocked<Plan, Done, Check>(
+  definition: RunDefinition<Plan, Done, Check>,
+  journal: Journal,
+): Promise<RunReport<Plan, Done, Check>> {
+  const { source, target } = definition;
+  const previous = await previousRun(definition, journal);
+  const { plan, items, options } = await definition.plan(journal, previous);
+
+  const runId = previous?.id ?? randomUUID();
+  if (previous) await journal.markRun(runId, 'running');
+  else {
+    await journal.createRun({
+      id: runId,
+      kind: definition.kind,
+      state: 'running',
+      started_by: Journal.operator(),
+      source_kind: source.kind,
+      source_store: source.description,
+      target_kind: target.kind,
+      target_store: target.description,
+      options,
+    });
+  }
+  await journalPlannedItems(journal, runId, items);
+
+  const ctx: RunContext = {
+    pool: definition.pool,
+    journal,
+    runId,
+    source,
+    target,
+    writeSource: definition.writeSource,
+    concurrency: definition.concurrency,
+    readRows: (only) => readInventory(definition.pool, { only }),
+    ...(definition.onProgress ? { onProgress: definition.onProgress } : {}),
+  };
+  let done: Done;
+  try {
+    done = await definition.execute(ctx, plan);
+  } catch (err) {
+    await journal.markRun(runId, 'failed').catch(() => undefined);
+    throw err;
+  }
+  const check = await definition.verify(ctx, plan, done);
+  const outcome = await finishRunFromItems(journal, runId, definition.counts(plan));
+  return { ...outcome, runId, resumed: Boolean(previous), plan, done, check };
+}
