@@ -44,15 +44,13 @@ export default class Migrate extends BaseCommand {
     };
     if (flags['dry-run']) {
       const plan = await planMigration(options);
-      return this.finish(
-        plan,
-        renderPlan,
-        plan.items.some((i) => i.action === 'conflict'),
-      );
+      const conflicts = plan.items.some((i) => i.action === 'conflict');
+      return this.finish(plan, renderPlan, conflicts);
     }
     const result = await runMigration(options);
     const cutover = cutoverHelp(target.settings, source.settings, flags['helm-shape'] as 'v1' | 'v2');
-    const render = () => `${renderMigration(result)}\n\n${renderCutover(cutover)}`;
+    const render = (r: typeof result & { cutover: Cutover }) =>
+      `${renderMigration(r)}\n\n${renderCutover(r.cutover)}`;
     return this.finish({ ...result, cutover }, render, !result.ok);
   }
 }

@@ -30,11 +30,8 @@ export default class Rekey extends BaseCommand {
     const options = { pool: db.pool, store, ...rekeyRequest(store.kind, flags), onProgress: this.onProgress };
     if (flags['dry-run']) {
       const plan = await planRekey(options);
-      return this.finish(
-        plan,
-        renderRekeyPlan,
-        plan.items.some((i) => i.action === 'conflict'),
-      );
+      const conflicts = plan.items.some((i) => i.action === 'conflict');
+      return this.finish(plan, renderRekeyPlan, conflicts);
     }
     const result = await runRekey(options);
     return this.finish(result, renderRekeyResult, !result.ok);
