@@ -7,7 +7,6 @@ import { EMULATOR_KINDS, type EmulatorKind } from '../src/emulators/index.js';
 export default class Demo extends BaseCommand {
   static override summary =
     'Try the whole tool in a minute: a sample Airbyte database migrated to an emulated store.';
-
   static override description =
     `Creates a temporary folder, starts an embedded PostgreSQL (PGlite, nothing to install) holding
 a sample Airbyte config database (sources and destinations with nested, oneOf and array secrets;
@@ -16,19 +15,16 @@ target store, then runs the real commands: audit, migrate --dry-run, migrate, ve
 again, and sums up what changed. Nothing keeps running and the folder is removed at the end
 (unless --keep-temp). The sample's values are random and never printed. Exit 0 when every
 reference verified in the target, 1 otherwise.`;
-
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --to aws',
     '<%= config.bin %> <%= command.id %> --json',
   ];
-
   // The demo brings its own database and journal: --database-url and --journal-schema do not apply.
   static override baseFlags = {
     'database-url': { ...BaseCommand.baseFlags['database-url'], hidden: true },
     'journal-schema': { ...BaseCommand.baseFlags['journal-schema'], hidden: true },
   };
-
   static override flags = {
     to: Flags.string({
       summary: 'Store to migrate to (an emulator of it runs on 127.0.0.1).',

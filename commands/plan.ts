@@ -1,3 +1,4 @@
+import { example } from '../src/cli/examples.js';
 import Migrate from './migrate.js';
 
 /** `plan` is `migrate --dry-run`: the same flags, never a write. */
@@ -7,14 +8,8 @@ export default class Plan extends Migrate {
   static override description =
     "Lists every action a migration would take (copy, extract, skip, conflicts needing a human) by store and workspace, with an estimated duration from the target's quota and the measured round trip. Reads the database and both stores; writes nothing.";
   static override examples = [
-    {
-      description: 'Plan a move to Vault',
-      command: '<%= config.bin %> <%= command.id %> --to vault --vault-address https://vault:8200',
-    },
-    {
-      description: 'The plan as JSON',
-      command: '<%= config.bin %> <%= command.id %> --to aws --aws-region eu-west-1 --json',
-    },
+    example('Plan a move to Vault', '--to vault --vault-address https://vault:8200'),
+    example('The plan as JSON', '--to aws --aws-region eu-west-1 --json'),
   ];
 
   override async run() {

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { CommandResources, openAirbyteDatabase, openStore, openStoreInUse } from '../src/cli/context.js';
-import { progressReporter } from '../src/cli/progress.js';
+import { example } from '../src/cli/examples.js';
 import { limitFlags, storeInUseFlags, targetStoreFlags } from '../src/cli/store-flags.js';
 import { type VerifyResult, verifyStore } from '../src/migrate/index.js';
 import { renderVerify } from '../src/report/migration.js';
@@ -12,18 +11,12 @@ export default class Verify extends BaseCommand {
   static override description =
     "Resolves every reference in the config database (actor configs, OAuth parameters, webhook configs, secret_config rows) against the store as Airbyte's hydration does, fallbacks included; a missing or blank value fails. With --compare, also checks that a second store holds identical values. Exit 1 when anything does not resolve.";
   static override examples = [
-    {
-      description: 'Verify the store Airbyte uses now (from its env)',
-      command: '<%= config.bin %> <%= command.id %>',
-    },
-    {
-      description: 'Verify Vault before switching Airbyte to it',
-      command: '<%= config.bin %> <%= command.id %> --store vault --vault-address https://vault:8200',
-    },
-    {
-      description: 'Check Vault holds the same values as the database table',
-      command: '<%= config.bin %> <%= command.id %> --store vault --compare database',
-    },
+    example('Verify the store Airbyte uses now (from its env)'),
+    example(
+      'Verify Vault before switching Airbyte to it',
+      '--store vault --vault-address https://vault:8200',
+    ),
+    example('Check Vault holds the same values as the database table', '--store vault --compare database'),
   ];
   static override flags = {
     ...targetStoreFlags,
@@ -34,27 +27,16 @@ export default class Verify extends BaseCommand {
 
   async run(): Promise<VerifyResult> {
     const { flags } = await this.parse(Verify);
-    const resources = new CommandResources();
-    const progress = progressReporter({ quiet: this.jsonEnabled() });
-    try {
-      const db = await openAirbyteDatabase(resources, flags);
-      const store = await openStoreInUse(resources, flags, db);
-      const compare = flags.compare
-        ? await openStore(resources, 'from', { ...flags, from: flags.compare }, db)
-        : undefined;
-      const result = await verifyStore({
-        pool: db.pool,
-        store,
-        ...(compare ? { compare } : {}),
-        ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-        onProgress: progress.onProgress,
-      });
-      progress.done();
-      if (result.failures.length) this.problemExit = 1;
-      if (!this.jsonEnabled()) this.log(renderVerify(result));
-      return result;
-    } finally {
-      await resources.close();
-    }
+    const db = await this.openDatabase(flags);
+    const store = await this.openStoreInUse(flags, db);
+    const compare = flags.compare && (await this.openStore('from', { ...flags, from: flags.compare }, db));
+    const result = await verifyStore({
+      pool: db.pool,
+      store,
+      ...(compare ? { compare } : {}),
+      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+      onProgress: this.onProgress,
+    });
+    return this.finish(result, renderVerify, result.failures.length > 0);
   }
 }

@@ -1,12 +1,13 @@
-import { Flags } from '@oclif/core';
-import { auditStoreFrom, reportTargets, writeAuditReports } from '../../src/audit/command-io.js';
 import type { ComparedAuditReport } from '../../src/audit/comparison.js';
 import { runScheduledAudit } from '../../src/audit/scheduled.js';
-import { failingFindings, formatFailOn, NEVER_FAIL, parseFailOn } from '../../src/audit/severity.js';
+import {
+  auditFlags,
+  auditOutcome,
+  auditRequest,
+  auditStoreFrom,
+  writeAuditReports,
+} from '../../src/cli/audit-io.js';
 import { BaseCommand } from '../../src/cli/base-command.js';
-import { CommandResources, openAirbyteDatabase, openStoreInUse } from '../../src/cli/context.js';
-import { progressReporter } from '../../src/cli/progress.js';
-import { limitFlags, storeInUseFlags, targetStoreFlags } from '../../src/cli/store-flags.js';
 import { renderFindingsTable } from '../../src/report/findings-table.js';
 import { auditJson } from '../../src/report/json.js';
 
@@ -20,47 +21,25 @@ export default class Audit extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --format sarif,html,json --output /reports/audit --compare last',
     '<%= config.bin %> <%= command.id %> --no-history --json',
   ];
-  static override flags = {
-    ...targetStoreFlags,
-    ...limitFlags,
-    ...storeInUseFlags,
-    format: Flags.string({ summary: 'Report formats, comma-separated: table, json, sarif, markdown, html.' }),
-    output: Flags.string({ summary: 'File or directory for the reports (one file per format).' }),
-    'fail-on': Flags.string({ summary: 'Exit 1 when findings of these categories or severities exist.' }),
-    compare: Flags.string({ summary: 'Mark findings new, open or resolved since a run.', options: ['last'] }),
-    history: Flags.boolean({ summary: "Record the run in the tool's schema.", default: true, allowNo: true }),
-  };
+  static override flags = auditFlags;
 
   async run(): Promise<ComparedAuditReport> {
     const { flags } = await this.parse(Audit);
-    const rule = flags['fail-on'] ? parseFailOn(flags['fail-on']) : NEVER_FAIL;
-    const targets = reportTargets(flags, this.jsonEnabled());
-    const resources = new CommandResources();
-    const progress = progressReporter({ quiet: this.jsonEnabled() });
-    try {
-      const db = await openAirbyteDatabase(resources, flags);
-      const store = await auditStoreFrom(() => openStoreInUse(resources, flags, db));
-      const { report } = await runScheduledAudit(db.pool, {
-        store,
-        record: flags.history,
-        compare: flags.compare === 'last',
-        historySchema: flags['journal-schema'],
-        runOptions: { formats: targets.formats, failOn: formatFailOn(rule), compare: flags.compare ?? null },
-        ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-        onStoreProgress: progress.onProgress,
-      });
-      progress.done();
-      const unreachable = report.findings.some((f) => f.category === 'store-unreachable');
-      const failing = failingFindings(report.findings, rule).length;
-      this.problemExit = unreachable ? 2 : failing > 0 ? 1 : 0;
-      const written = await writeAuditReports(report, targets);
-      if (!this.jsonEnabled() && !targets.toStdout) {
-        const failOn = { count: failing, rule: formatFailOn(rule) };
-        this.log(renderFindingsTable(report, failOn, { written, unreachable }).trimEnd());
-      }
-      return auditJson(report);
-    } finally {
-      await resources.close();
+    const { rule, targets, options } = auditRequest(flags, this.jsonEnabled());
+    const db = await this.openDatabase(flags);
+    const store = await auditStoreFrom(() => this.openStoreInUse(flags, db));
+    const { report } = await runScheduledAudit(db.pool, {
+      store,
+      ...options,
+      onStoreProgress: this.onProgress,
+    });
+    this.endProgress();
+    const { exit, failOn, unreachable } = auditOutcome(report, rule);
+    this.problemExit = exit;
+    const written = await writeAuditReports(report, targets);
+    if (!this.jsonEnabled() && !targets.toStdout) {
+      this.log(renderFindingsTable(report, failOn, { written, unreachable }).trimEnd());
     }
+    return auditJson(report);
   }
 }

@@ -1,15 +1,11 @@
 import { Flags } from '@oclif/core';
-import { openDatabase } from '../../src/airbyte/connection.js';
 import { BaseCommand } from '../../src/cli/base-command.js';
-import { databaseConnection, databaseFromEnv } from '../../src/config/database.js';
-import { currentEnvironment } from '../../src/config/environment.js';
 import { type SampleKind, type SeedSampleResult, seedSample } from '../../src/demo/seed-sample.js';
+import { renderSampleSeed } from '../../src/report/sample-seed.js';
 
 export default class SampleSeed extends BaseCommand {
   static override hidden = true;
-
   static override summary = 'Fill an empty database with a sample Airbyte config database (for rehearsals).';
-
   static override description =
     `Creates Airbyte's tables in an empty PostgreSQL database and seeds them from the project's
 sample connector specs: workspaces, sources and destinations with nested, oneOf and array secrets,
@@ -17,12 +13,10 @@ plaintext typed into configurations and values in the plaintext \`secrets\` tabl
 seeds only what migrates without a human (as the demo does); --sample full also plants dangling
 references, actors without a spec and external names. A database that already has actors is left
 as it is. Values are random and never printed. Never point this at a real Airbyte database.`;
-
   static override examples = [
     '<%= config.bin %> <%= command.id %> --database-url postgres://airbyte:airbyte@localhost:5432/db-airbyte',
     '<%= config.bin %> <%= command.id %> --database-url postgres://postgres@localhost/rehearsal --sample full --actors 500',
   ];
-
   static override flags = {
     sample: Flags.string({ summary: 'What to plant.', options: ['clean', 'full'], default: 'clean' }),
     actors: Flags.integer({ summary: 'Actors in all (live, deleted and spec-less).', min: 1 }),
@@ -32,30 +26,12 @@ as it is. Values are random and never printed. Never point this at a real Airbyt
 
   async run(): Promise<SeedSampleResult> {
     const { flags } = await this.parse(SampleSeed);
-    const pool = await openDatabase(
-      databaseConnection(flags['database-url'], databaseFromEnv(currentEnvironment())),
-    );
-    let result: SeedSampleResult;
-    try {
-      result = await seedSample(pool, {
-        sample: flags.sample as SampleKind,
-        ...(flags.actors !== undefined ? { actors: flags.actors } : {}),
-        ...(flags.workspaces !== undefined ? { workspaces: flags.workspaces } : {}),
-        ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-      });
-    } finally {
-      await pool.end();
-    }
-    if (!this.jsonEnabled()) this.log(render(result));
-    return result;
+    const result = await seedSample(await this.openDatabaseToSeed(flags), {
+      sample: flags.sample as SampleKind,
+      ...(flags.actors !== undefined ? { actors: flags.actors } : {}),
+      ...(flags.workspaces !== undefined ? { workspaces: flags.workspaces } : {}),
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    });
+    return this.finish(result, renderSampleSeed);
   }
-}
-
-function render(r: SeedSampleResult): string {
-  if (!r.seeded) return `Nothing seeded: ${r.reason}.`;
-  const kinds = Object.entries(r.byKind).map(([k, n]) => `${n} ${k}`);
-  return [
-    `Seeded an Airbyte database (${r.variant}): ${r.workspaces} workspaces, ${r.liveActors} live actors of ${r.actors}.`,
-    `${r.secretsPlanted} secrets planted: ${kinds.join(', ')}.`,
-  ].join('\n');
 }

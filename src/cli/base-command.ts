@@ -1,11 +1,29 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
+import type pg from 'pg';
+import type { ProgressEvent } from '../engine/progress.js';
 import { StoreError } from '../stores/errors.js';
+import type { StoreSettings } from '../stores/registry.js';
+import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
+import {
+  CommandResources,
+  type OpenedDatabase,
+  openAirbyteDatabase,
+  openDatabaseToSeed,
+  openStore,
+  openStoreInUse,
+  type StoreInUseFlags,
+} from './context.js';
+import { progressReporter } from './progress.js';
 
 /**
  * The base of every command: shared flags, `--json`, and one mapping from failures to exit codes
  * a CI job can act on: 0 done, 1 findings or failed items, 2 usage, configuration or connection
  * errors. Every failure prints one line; none prints a secret value.
+ *
+ * It also owns what a command opens (Airbyte's database, secret stores, emulators) and closes it
+ * when the command ends, however it ends, and the progress display; so a command is its flags,
+ * one call into `src/` and one renderer.
  */
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
@@ -26,6 +44,60 @@ export abstract class BaseCommand extends Command {
   /** Exit code to use when the command completed but found problems (set by subclasses). */
   protected problemExit = 0;
 
+  /** Closed in reverse order in `finally`, after success or failure alike. */
+  protected readonly resources = new CommandResources();
+
+  #progress: ReturnType<typeof progressReporter> | undefined;
+
+  /** Progress on stderr for humans (silent under `--json`), started on first use. */
+  protected get onProgress(): (event: ProgressEvent) => void {
+    this.#progress ??= progressReporter({ quiet: this.jsonEnabled() });
+    return this.#progress.onProgress;
+  }
+
+  /** Airbyte's config database (`--database-url` or DATABASE_*), closed when the command ends. */
+  protected openDatabase(flags: DatabaseFlags, poolSize?: number): Promise<OpenedDatabase> {
+    return openAirbyteDatabase(this.resources, flags, poolSize);
+  }
+
+  /** The database `sample seed` fills, closed when the command ends. */
+  protected openDatabaseToSeed(flags: DatabaseFlags): Promise<pg.Pool> {
+    return openDatabaseToSeed(this.resources, flags);
+  }
+
+  /** One side's store (`from` or `to`) from flags, values files and Airbyte's env. */
+  protected openStore(
+    side: 'from' | 'to',
+    flags: Record<string, unknown>,
+    db: OpenedDatabase,
+  ): Promise<SecretStore & { settings: StoreSettings }> {
+    return openStore(this.resources, side, flags, db);
+  }
+
+  /** The one store a command works on: `--store`, its values files, else what Airbyte uses. */
+  protected openStoreInUse(
+    flags: StoreInUseFlags,
+    db: OpenedDatabase,
+  ): Promise<SecretStore & { settings: StoreSettings }> {
+    return openStoreInUse(this.resources, flags, db);
+  }
+
+  /** Ends the progress display (before anything else is printed on a terminal). */
+  protected endProgress(): void {
+    this.#progress?.done();
+  }
+
+  /**
+   * The end of a successful run: progress ends, `problems` makes the exit code 1, and humans get
+   * `render(result)` on stdout; under `--json` oclif prints the returned result instead.
+   */
+  protected finish<T>(result: T, render: (result: T) => string, problems = false): T {
+    this.endProgress();
+    if (problems) this.problemExit = 1;
+    if (!this.jsonEnabled()) this.log(render(result));
+    return result;
+  }
+
   protected override async catch(
     err: Error & { exitCode?: number; oclif?: { exit?: number } },
   ): Promise<unknown> {
@@ -42,6 +114,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
+    await this.resources.close();
     if (!err && this.problemExit) process.exitCode = this.problemExit;
     return super.finally(err);
   }
@@ -62,3 +135,5 @@ function exitCodeFor(err: Error & { exitCode?: number; oclif?: { exit?: number }
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? '').trim();
 }
+
+type DatabaseFlags = { 'database-url'?: string | undefined };

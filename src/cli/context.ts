@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { openDatabase, resolveDatabaseConnection } from '../airbyte/connection.js';
-import { databaseFromEnv } from '../config/database.js';
+import { databaseConnection, databaseFromEnv } from '../config/database.js';
 import { currentEnvironment } from '../config/environment.js';
 import type { DatabaseConnection as StoreDatabaseConnection } from '../config/store-settings.js';
 import { chooseStoreKind, resolveStoreSettings } from '../config/store-settings.js';
@@ -21,7 +21,9 @@ export class CommandResources {
   }
 
   async close(): Promise<void> {
-    while (this.#closers.length) await this.#closers.pop()!().catch(() => undefined);
+    for (let close = this.#closers.pop(); close; close = this.#closers.pop()) {
+      await close().catch(() => undefined);
+    }
   }
 }
 
@@ -61,6 +63,21 @@ export async function openAirbyteDatabase(
   };
 }
 
+/**
+ * Opens the database `sample seed` fills: `--database-url` (trimmed; blank means unset) else
+ * DATABASE_URL, with a default-sized pool.
+ */
+export async function openDatabaseToSeed(
+  resources: CommandResources,
+  flags: { 'database-url'?: string | undefined },
+): Promise<pg.Pool> {
+  const pool = await openDatabase(
+    databaseConnection(flags['database-url'], databaseFromEnv(currentEnvironment())),
+  );
+  resources.defer(() => pool.end());
+  return pool;
+}
+
 /** Opens one side's store (`from` or `to`) from flags, values files and Airbyte's env. */
 export async function openStore(
   resources: CommandResources,
@@ -91,17 +108,19 @@ export async function currentAirbyteStore(flags: Record<string, unknown>): Promi
   return choice.origin === 'default' ? undefined : choice.kind;
 }
 
+export type StoreInUseFlags = Record<string, unknown> & {
+  store?: string | undefined;
+  'store-values'?: string | undefined;
+  'store-secret'?: string | undefined;
+};
+
 /**
  * Opens the one store a command works on (`--store`, `--store-values`, `--store-secret`, else
  * what Airbyte's env says it uses), resolved exactly like a migration's source.
  */
 export function openStoreInUse(
   resources: CommandResources,
-  flags: Record<string, unknown> & {
-    store?: string | undefined;
-    'store-values'?: string | undefined;
-    'store-secret'?: string | undefined;
-  },
+  flags: StoreInUseFlags,
   db: OpenedDatabase,
 ): Promise<SecretStore & { settings: StoreSettings }> {
   const from = {

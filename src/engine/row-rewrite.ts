@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { parseExactJson } from '../airbyte/exact-json.js';
 import { getAt, setAt } from '../airbyte/json-path.js';
 import { lockHolderRow, referenceStorageOf, updateHolderJson } from '../airbyte/rewrite-queries.js';
-import type { HolderKind, HolderRow } from '../airbyte/types.js';
+import { type HolderKind, type HolderRow, isNodeKind } from '../airbyte/types.js';
 import type { ReferenceChange } from '../journal/index.js';
 import { withTransaction } from '../journal/transaction.js';
 import { forEachConcurrent } from '../util/concurrent.js';
@@ -132,7 +132,7 @@ export async function rewriteRow(ctx: RunContext, row: HolderRow, rewrites: RowR
     }
     const keptPaths = new Set(keep.map((r) => r.item.path));
     const otherPlaintext = row.records
-      .filter((r) => r.node.kind === 'plaintext' && !keptPaths.has(r.path))
+      .filter((r) => isNodeKind(r.node, 'plaintext') && !keptPaths.has(r.path))
       .map((r) => r.path)
       .filter((p) => getAt(base, p) !== undefined);
     const image = makePreImage(base, replacements, otherPlaintext);

@@ -4,6 +4,7 @@ import type { ProgressEvent } from '../engine/progress.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
+import { UsageError } from '../util/errors.js';
 
 const RESOLVED_KINDS = new Set(['managed-ref', 'external-ref', 'reference-id']);
 
@@ -19,6 +20,17 @@ export interface CleanupOptions {
   hard?: boolean;
   concurrency?: number;
   onProgress?: (e: ProgressEvent) => void;
+  /** Refusals checked before anything is read (see `refuseUnsafeCleanup`). */
+  safety?: CleanupSafety;
+}
+
+export interface CleanupSafety {
+  /** How the operator named the old store (`--store`), for the message when both are one store. */
+  oldName: string;
+  /** The store kind Airbyte's env names (SECRET_PERSISTENCE), if it names one; asked only when deleting. */
+  airbyteStore: () => Promise<string | undefined>;
+  /** Delete even though Airbyte's env still names the old store. */
+  force?: boolean;
 }
 
 export interface CleanupResult {
@@ -40,6 +52,7 @@ export interface CleanupResult {
  * not verified stays. A dry run by default.
  */
 export async function cleanupOldStore(options: CleanupOptions): Promise<CleanupResult> {
+  if (options.safety) await refuseUnsafeCleanup(options, options.safety);
   const coordinates = new Set<string>();
   for await (const row of readInventory(options.pool)) {
     for (const r of row.records)
@@ -81,4 +94,25 @@ export async function cleanupOldStore(options: CleanupOptions): Promise<CleanupR
   });
   result.kept.sort((a, b) => a.coordinate.localeCompare(b.coordinate));
   return result;
+}
+
+/**
+ * Cleaning is refused when the old store is the one it is verified against (everything would
+ * verify against itself), and, when deleting, while Airbyte's env still names the old store
+ * (Airbyte would lose what it reads) unless forced.
+ */
+export async function refuseUnsafeCleanup(
+  options: Pick<CleanupOptions, 'old' | 'current' | 'apply'>,
+  safety: CleanupSafety,
+): Promise<void> {
+  if (options.old.description === options.current.description) {
+    throw new UsageError(
+      `--store ${safety.oldName} is the store to verify against: name the new store with --verified-in`,
+    );
+  }
+  if (options.apply && !safety.force && (await safety.airbyteStore()) === options.old.kind) {
+    throw new UsageError(
+      `Airbyte's env still uses ${options.old.kind}: switch Airbyte first (SECRET_PERSISTENCE)`,
+    );
+  }
 }

@@ -82,11 +82,13 @@ export function renderVerify(v: VerifyResult): string {
 export function renderRunOutcome(
   label: string,
   r: { runId: string; resumed: boolean; states: Record<string, number>; problems: ItemProblem[] },
-): string[] {
+): [string, ...string[]] {
   const states = Object.entries(r.states)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const out = [`${label} ${r.runId}${r.resumed ? ' (resumed)' : ''}: ${states || 'nothing to do'}`];
+  const out: [string, ...string[]] = [
+    `${label} ${r.runId}${r.resumed ? ' (resumed)' : ''}: ${states || 'nothing to do'}`,
+  ];
   if (r.problems.length) {
     out.push(
       `${r.problems.length} item(s) failed or need a human:`,

@@ -1,6 +1,6 @@
-import { renderRunOutcome, renderVerify } from '../report/migration.js';
-import { alignColumns, cleanText } from '../report/text.js';
-import type { RekeyItem, RekeyPlan, RekeyResult } from './types.js';
+import type { RekeyItem, RekeyPlan, RekeyResult } from '../rekey/types.js';
+import { renderRunOutcome, renderVerify } from './migration.js';
+import { alignColumns, cleanText } from './text.js';
 
 const ACTION_TEXT: Record<RekeyItem['action'], string> = {
   rekey: 'move to a new coordinate',
@@ -63,7 +63,7 @@ export function renderRekeyPlan(plan: RekeyPlan): string {
 
 export function renderRekeyResult(r: RekeyResult): string {
   const [head, ...problems] = renderRunOutcome('Re-key run', r);
-  const out = [head!];
+  const out = [head];
   if (r.keys)
     out.push(
       `Keys and tags: ${r.keys.changed} changed, ${r.keys.already} already as asked, ${r.keys.failed} failed`,

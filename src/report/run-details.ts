@@ -1,0 +1,26 @@
+import type { RunDetails } from '../journal/recorded-runs.js';
+import { renderRuns } from './migration.js';
+import { alignColumns } from './text.js';
+
+/** Item states a human has to look at. */
+const PROBLEM_STATES = ['failed', 'conflict', 'superseded', 'pending'];
+
+/** `runs show`: the run's line, its stores and operator, counts by action and state, then every problem. */
+export function renderRunDetails({ run, counts, items }: RunDetails): string {
+  const problems = items.filter((i) => PROBLEM_STATES.includes(i.state));
+  return [
+    renderRuns([run]),
+    `from ${run.source_store} to ${run.target_store}, by ${run.started_by}`,
+    '',
+    ...alignColumns([['ACTION', 'STATE', 'COUNT'], ...counts.map((c) => [c.action, c.state, String(c.n)])]),
+    ...(problems.length
+      ? [
+          '',
+          ...alignColumns([
+            ['STATE', 'ITEM', 'REASON'],
+            ...problems.map((p) => [p.state, p.coordinate ?? p.item_key, p.reason ?? '']),
+          ]),
+        ]
+      : []),
+  ].join('\n');
+}
