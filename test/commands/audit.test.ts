@@ -7,8 +7,8 @@ import pg from 'pg';
 import type { AuditReport } from '../../src/audit/types.js';
 import { type SeedManifest, seedAirbyteDatabase } from '../../src/sample/seed.js';
 import { assertBuilt } from '../helpers/cli.js';
+import { expectedFindings, findingKeys } from '../helpers/expected-findings.js';
 import { createTestDatabase, SKIP_EMBEDDED, type TestDatabase } from '../helpers/postgres.js';
-import { expectedFindings, findingKeys } from '../sample/expected-findings.js';
 
 // Runs the BUILT CLI (bin/run.js → dist/commands) in a subprocess with the pinned Node on PATH.
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
