@@ -69,6 +69,11 @@ function emulateJsonLine(args: string[]): Promise<CliResult> {
   });
 }
 
+function migrateRun(f: Fixture): string {
+  assert.ok(f.migrateRunId, 'migrate ran first and printed its run id');
+  return f.migrateRunId;
+}
+
 /**
  * How each command is run, in this order (later ones use what earlier ones made): on a seeded
  * database whose store in use is its `secrets` table, with a Vault emulator as the target.
@@ -133,10 +138,7 @@ const RUNS: Array<[commandId: string, run: (f: Fixture) => Promise<CliResult>]> 
       }),
   ],
   ['runs', (f) => runCli(['runs', '--database-url', f.db.url, '--json'])],
-  [
-    'runs:show',
-    (f) => runCli(['runs', 'show', String(f.migrateRunId), '--database-url', f.db.url, '--json']),
-  ],
+  ['runs:show', (f) => runCli(['runs', 'show', migrateRun(f), '--database-url', f.db.url, '--json'])],
   [
     'cleanup',
     (f) =>
@@ -157,12 +159,9 @@ const RUNS: Array<[commandId: string, run: (f: Fixture) => Promise<CliResult>]> 
   [
     'rollback',
     (f) =>
-      runCli(
-        ['rollback', String(f.migrateRunId), '--database-url', f.db.url, ...f.vault.cliArgs('to'), '--json'],
-        {
-          env: f.vault.cliEnv,
-        },
-      ),
+      runCli(['rollback', migrateRun(f), '--database-url', f.db.url, ...f.vault.cliArgs('to'), '--json'], {
+        env: f.vault.cliEnv,
+      }),
   ],
   ['demo', () => runCli(['demo', '--json'])],
 ];
