@@ -9,9 +9,9 @@ import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { FINGERPRINT_KEY, renderSarif } from '../../src/report/sarif.js';
 import { renderTable } from '../../src/report/table.js';
+import { sarifValidator } from '../helpers/sarif-validator.js';
 import { sampleReport } from '../report/fixture.js';
 import { compared } from './compared-fixture.js';
-import { sarifValidator } from './sarif-validator.js';
 
 describe('reports of a compared audit', () => {
   const { report, fixedId, newId } = compared();

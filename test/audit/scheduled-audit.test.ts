@@ -16,9 +16,9 @@ import { SecretValue } from '../../src/util/secret-value.js';
 import { leakedCanaries, type SeededDatabase, seededDatabase } from '../helpers/airbyte-db.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { ADMIN_URL, EMBEDDED, SKIP_EMBEDDED } from '../helpers/postgres.js';
+import { sarifValidator } from '../helpers/sarif-validator.js';
 import { startTestStore, type TestStore } from '../helpers/targets.js';
 import { findingKey, type PlantedCases, plantAuditCases } from './planted-cases.js';
-import { sarifValidator } from './sarif-validator.js';
 
 /**
  * The audit against the store Airbyte uses, through the built CLI (`npm test` builds first), on a

@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { AuditReport } from '../../src/audit/types.js';
 import { type SeedManifest, seedAirbyteDatabase } from '../../src/sample/seed.js';
+import { assertBuilt } from '../helpers/cli.js';
+import { expectedFindings, findingKeys } from '../helpers/expected-findings.js';
 import { createTestDatabase, SKIP_EMBEDDED, type TestDatabase } from '../helpers/postgres.js';
-import { expectedFindings, findingKeys } from '../sample/expected-findings.js';
 
 // Runs the BUILT CLI (bin/run.js → dist/commands) in a subprocess with the pinned Node on PATH.
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,24 +39,7 @@ describe('airbyte-secrets audit (built CLI)', { skip: SKIP_EMBEDDED }, () => {
   }
 
   before(async () => {
-    // Other helpers' files may not compile yet; what matters is that ours were emitted.
-    const tsc = spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-      {
-        cwd: ROOT,
-        env: BASE_ENV,
-        encoding: 'utf8',
-      },
-    );
-    const ours = (tsc.stdout ?? '')
-      .split('\n')
-      .filter((l) =>
-        /^(commands\/audit|src\/(airbyte\/(inventory|queries|connection|schema-detect)|audit\/(index|inventory-findings)|report\/findings-table|config\/database|sample\/))/.test(
-          l,
-        ),
-      );
-    assert.deepEqual(ours, [], 'our files compile');
+    assertBuilt();
     db = await createTestDatabase('cmd_audit');
     const pool = new pg.Pool({ connectionString: db.url });
     try {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -11,38 +10,13 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import vault from 'node-vault';
+import { assertBuilt } from '../helpers/cli.js';
 
 // Runs the BUILT CLI (bin/run.js → dist/commands) in a subprocess with the pinned Node on PATH.
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'node_modules', '.bin');
 const ENV = { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1' };
-const SOURCES = [
-  'commands/emulate.ts',
-  'src/emulators/index.ts',
-  'src/emulators/vault.ts',
-  'src/emulators/vault-kv.ts',
-  'src/emulators/aws-secrets-manager.ts',
-  'src/emulators/aws-secrets-manager-model.ts',
-];
-
-before(() => {
-  // Build only when dist is older than our sources (npm test builds first anyway).
-  const built = join(ROOT, 'dist', 'commands', 'emulate.js');
-  const stale =
-    !existsSync(built) || SOURCES.some((f) => statSync(join(ROOT, f)).mtimeMs > statSync(built).mtimeMs);
-  if (!stale) return;
-  const tsc = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-    {
-      cwd: ROOT,
-      env: ENV,
-      encoding: 'utf8',
-    },
-  );
-  const ours = (tsc.stdout ?? '').split('\n').filter((l) => SOURCES.some((f) => l.startsWith(f)));
-  assert.deepEqual(ours, [], 'our files compile');
-});
+before(assertBuilt);
 
 interface Running {
   child: ChildProcess;

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Command, Config } from '@oclif/core';
 import { renderCommandReference, withReference } from '../../scripts/readme-commands.js';
+import { assertBuilt } from '../helpers/cli.js';
 
 // Runs the BUILT CLI (bin/run.js → dist/commands) in a subprocess, without a TTY, with the
 // pinned Node on PATH and HOME/XDG_CACHE_HOME in a temporary folder (autocomplete writes a cache).
@@ -42,15 +43,7 @@ describe('help, suggestions and completion (built CLI)', () => {
       XDG_CACHE_HOME: join(home, '.cache'),
       NO_COLOR: '1',
     };
-    spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-      {
-        cwd: ROOT,
-        env,
-        encoding: 'utf8',
-      },
-    );
+    assertBuilt();
     const config = await Config.load(ROOT);
     ours = config.commands.filter((c) => c.pluginName === 'airbyte-secrets' && !c.hidden);
     assert.ok(ours.length >= 8, `${ours.length} commands`);

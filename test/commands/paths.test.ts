@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { assertBuilt } from '../helpers/cli.js';
 
 // Runs the BUILT CLI (bin/run.js → dist/commands) in a subprocess with the pinned Node on PATH.
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,24 +31,7 @@ describe('airbyte-secrets paths (built CLI)', () => {
   let config: string;
 
   before(async () => {
-    // Other helpers' files may not compile yet; what matters is that ours were emitted.
-    const tsc = spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-      {
-        cwd: ROOT,
-        env: ENV,
-        encoding: 'utf8',
-      },
-    );
-    const ours = (tsc.stdout ?? '')
-      .split('\n')
-      .filter((l) =>
-        /^(commands\/paths|src\/airbyte\/(paths|split|spec|classify|json-path|coordinates)|src\/report\/paths-table)/.test(
-          l,
-        ),
-      );
-    assert.deepEqual(ours, [], 'our files compile');
+    assertBuilt();
     dir = await mkdtemp(join(tmpdir(), 'abs-paths-'));
     config = join(dir, 'config.json');
     await writeFile(

@@ -1,9 +1,26 @@
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin/run.js');
+
+/**
+ * Fails with one clear line when the CLI has not been built: the tests that spawn bin/run.js run
+ * dist/, which `npm test` builds in `pretest` (a single test file run by hand does not). Every
+ * file under commands/ must have its compiled twin, so a command added since the last build is
+ * seen too.
+ */
+export function assertBuilt(): void {
+  const sources = readdirSync(join(ROOT, 'commands'), { recursive: true, encoding: 'utf8' });
+  for (const source of sources.filter((f) => f.endsWith('.ts'))) {
+    const built = join(ROOT, 'dist', 'commands', source.replace(/\.ts$/, '.js'));
+    if (!existsSync(built)) {
+      throw new Error(`the CLI is not built (no ${relative(ROOT, built)}): run \`npm run build\` first`);
+    }
+  }
+}
 
 export interface CliResult {
   code: number | null;

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Command, Config } from '@oclif/core';
 import { parse } from 'yaml';
+import { assertBuilt } from '../helpers/cli.js';
 
 // docker-compose.yml is checked structurally here (the Docker CLI has no compose plugin in CI
 // and no engine); `docker compose config` runs too where the plugin exists.
@@ -14,7 +15,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const COMPOSE = join(ROOT, 'docker-compose.yml');
 const COMPOSE_README = join(ROOT, 'deploy', 'compose', 'README.md');
 const CERT_SCRIPT = join(ROOT, 'deploy', 'compose', 'make-lowkey-cert.sh');
-const PATH = `${join(ROOT, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`;
 
 interface Service {
   image?: string;
@@ -147,15 +147,7 @@ describe('docker-compose.yml (the local rehearsal)', () => {
     let commands: Command.Loadable[];
 
     before(async () => {
-      spawnSync(
-        process.execPath,
-        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-        {
-          cwd: ROOT,
-          env: { ...process.env, PATH },
-          encoding: 'utf8',
-        },
-      );
+      assertBuilt();
       commands = (await Config.load(ROOT)).commands;
     });
 

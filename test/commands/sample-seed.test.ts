@@ -4,6 +4,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { SeedSampleResult } from '../../src/demo/seed-sample.js';
+import { assertBuilt } from '../helpers/cli.js';
 import { createTestDatabase, SKIP_EMBEDDED, type TestDatabase } from '../helpers/postgres.js';
 
 // `airbyte-secrets sample seed` (hidden; the seed job of docker-compose.yml), built CLI, real PostgreSQL.
@@ -31,15 +32,7 @@ describe('airbyte-secrets sample seed (built CLI, real PostgreSQL)', { skip: SKI
   let full: TestDatabase;
 
   before(async () => {
-    spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-      {
-        cwd: ROOT,
-        env: ENV,
-        encoding: 'utf8',
-      },
-    );
+    assertBuilt();
     clean = await createTestDatabase('seed_clean');
     full = await createTestDatabase('seed_full');
   });

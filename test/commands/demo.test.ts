@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { seedDemoDatabase } from '../../src/demo/sample.js';
 import type { DemoSummary } from '../../src/demo/summary.js';
+import { assertBuilt } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
 // Runs the BUILT CLI (bin/run.js → dist/commands) in a subprocess with the pinned Node on PATH,
@@ -73,18 +74,7 @@ describe('airbyte-secrets demo (built CLI)', () => {
   const tmps: string[] = [];
 
   before(async () => {
-    const tsc = spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, PATH },
-        encoding: 'utf8',
-      },
-    );
-    // Other helpers' files may not compile yet; what matters is that ours were emitted.
-    const ours = (tsc.stdout ?? '').split('\n').filter((l) => /^(commands\/demo|src\/demo\/)/.test(l));
-    assert.deepEqual(ours, [], 'our files compile');
+    assertBuilt();
     // The sample is seeded deterministically: seeding it again gives the demo's canary values.
     const db = await createTestDatabase('demo_canaries');
     try {

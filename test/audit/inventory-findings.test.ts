@@ -4,8 +4,8 @@ import pg from 'pg';
 import { auditInventory, findingId, type InventoryCheck, rowFinding } from '../../src/audit/index.js';
 import type { AuditReport } from '../../src/audit/types.js';
 import { type SeedManifest, seedAirbyteDatabase } from '../../src/sample/seed.js';
+import { expectedFindings, findingKeys } from '../helpers/expected-findings.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { expectedFindings, findingKeys } from '../sample/expected-findings.js';
 
 for (const variant of ['current', 'legacy'] as const) {
   describe(`auditInventory on a ${variant} Airbyte`, () => {

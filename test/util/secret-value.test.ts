@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { SecretValue } from '../src/util/secret-value.js';
+import { SecretValue } from '../../src/util/secret-value.js';
 
 test('a SecretValue never prints its text', () => {
   const v = new SecretValue('canary-123');

@@ -8,7 +8,7 @@ import {
 } from '../helpers/airbyte-db.js';
 import { type CliResult, parseJson, runCli } from '../helpers/cli.js';
 import { startTestStore, type TestStore } from '../helpers/targets.js';
-import { plantProblems } from './plant.js';
+import { plantProblems } from '../rekey/plant.js';
 
 const SHAPES = [
   'secret',
