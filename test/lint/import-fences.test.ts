@@ -51,6 +51,13 @@ describe('import fences (biome noRestrictedImports)', () => {
       allowed: "import { StoreError } from './errors.js';\nexport const probe = StoreError;\n",
     },
     {
+      name: 'src/stores never imports src/config (settings come in as arguments)',
+      folder: 'stores',
+      forbidden:
+        "import { resolveStoreSettings } from '../config/index.js';\nexport const probe = resolveStoreSettings;\n",
+      allowed: "import { StoreError } from './errors.js';\nexport const probe = StoreError;\n",
+    },
+    {
       name: 'src/emulators never imports src/stores',
       folder: 'emulators',
       forbidden:
