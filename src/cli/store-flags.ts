@@ -88,6 +88,10 @@ export const targetStoreFlags = {
     summary: 'host:port of an emulator or private endpoint.',
     helpGroup: 'GCP',
   }),
+  'allow-gcp-regional': Flags.boolean({
+    summary: 'Accept a regional target: only for an Airbyte patched for airbytehq/airbyte#73660.',
+    helpGroup: 'GCP',
+  }),
   'azure-vault-url': Flags.string({
     summary: 'Key Vault URL (AB_AZURE_KEY_VAULT_VAULT_URL).',
     helpGroup: 'AZURE',

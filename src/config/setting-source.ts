@@ -35,6 +35,7 @@ export class SettingSource implements SettingReader {
   flag(name: string): Found | undefined {
     const raw = this.#in.flags?.[name];
     if (typeof raw === 'number' && Number.isFinite(raw)) return { value: String(raw), origin: `--${name}` };
+    if (raw === true) return { value: 'true', origin: `--${name}` };
     return typeof raw === 'string' && raw.trim() !== '' ? { value: raw, origin: `--${name}` } : undefined;
   }
 

@@ -7,6 +7,11 @@ export interface GcpStoreSettings {
   projectId: string;
   /** Regional secrets: regional endpoint and location, no replication block. */
   region?: string;
+  /**
+   * The Airbyte in use reads and creates regional secrets correctly (patched for
+   * airbytehq/airbyte#73660). Without it a regional store is one Airbyte cannot use.
+   */
+  airbyteSupportsRegion?: boolean;
   /** Service-account JSON content; absent means Application Default Credentials. */
   credentials?: SecretValue;
   /** host:port of an emulator or private endpoint (plaintext gRPC when it is loopback). */
@@ -45,6 +50,7 @@ export const GCP_SETTINGS = {
     flag: 'gcp-credentials',
   },
   endpoint: { label: 'endpoint', flag: 'gcp-endpoint' },
+  allowRegional: { label: 'regional secrets in a patched Airbyte', flag: 'allow-gcp-regional' },
 } satisfies Record<string, SettingSpec>;
 
 const GCP_PROJECT = /^([a-z][a-z0-9-]{4,28}[a-z0-9]|\d{6,})$/;
@@ -74,6 +80,7 @@ export async function buildGcp(
     kind: 'gcp',
     projectId: project.value,
     ...(region ? { region: region.value } : {}),
+    ...(region && src.flag('allow-gcp-regional') ? { airbyteSupportsRegion: true } : {}),
     ...(credentials ? { credentials: credentials.value } : {}),
     ...(endpoint ? { endpoint: endpoint.value } : {}),
     ...(limits ? { limits } : {}),

@@ -11,6 +11,7 @@ import {
 import type { KeyChange, KeyChangeResult, KeyChangingStore } from '../key-change.js';
 import type {
   DeleteOutcome,
+  ReadOptions,
   SecretDescription,
   SecretStore,
   StoreCapabilities,
@@ -37,9 +38,13 @@ import type { GcpStoreSettings } from './settings.js';
  * and the next write finds it (ALREADY_EXISTS) and adds the version. Payloads travel with a
  * CRC32C both ways. Google has no soft delete: DeleteSecret removes every version at once.
  *
- * `read(c, { asAirbyte: true })` is the same call: Airbyte's global read is exactly this, and its
- * regional read (a secret name passed where a version name belongs) is a bug we
- * do not reproduce.
+ * `read(c, { asAirbyte: true })` is the same call for a global store: Airbyte's global read is
+ * exactly this. With a region, Airbyte's `GoogleSecretManagerClient.getSecret`
+ * (airbyte-config/config-secrets/.../persistence/GoogleSecretManagerPersistence.kt) passes a secret
+ * name to `SecretVersionName.parse`, which throws, and answers "" for every coordinate; its
+ * `createSecret` sends automatic replication, which regional secrets reject
+ * (airbytehq/airbyte#73660). Unless the settings say Airbyte is patched (`airbyteSupportsRegion`),
+ * such a store reports `airbyteIncompatibility`, and reads as Airbyte fail with that reason.
  *
  * The SDK retries nothing (every call passes `retryCodes: []`); the limits wrapper retries
  * `throttled` and `transient` errors.
@@ -112,6 +117,7 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
   readonly kind = STORE_KIND;
   readonly description: string;
   readonly capabilities: StoreCapabilities = GCP_CAPABILITIES;
+  readonly airbyteIncompatibility: string | undefined;
   readonly #client: SecretManagerServiceClient;
   readonly #parent: string;
   readonly #settings: GcpStoreSettings;
@@ -124,6 +130,12 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
       : `projects/${settings.projectId}`;
     const where = settings.endpoint ? ` via ${settings.endpoint}` : '';
     this.description = `gcp ${this.#parent}${where}`;
+    this.airbyteIncompatibility =
+      settings.region && !settings.airbyteSupportsRegion
+        ? `Google regional secrets (SECRET_STORE_GCP_REGION=${settings.region}) do not work with Airbyte today: ` +
+          'its reads return "" and its creates send automatic replication, which regional secrets reject ' +
+          '(airbytehq/airbyte#73660). Use a global project, or --allow-gcp-regional for a patched Airbyte.'
+        : undefined;
   }
 
   nameOf(coordinate: string): string {
@@ -131,7 +143,16 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
   }
 
   /** Reads `versions/latest`; NOT_FOUND (no secret, or one without versions) is absent. */
-  async read(coordinate: string): Promise<SecretValue | undefined> {
+  async read(coordinate: string, options: ReadOptions = {}): Promise<SecretValue | undefined> {
+    if (options.asAirbyte && this.airbyteIncompatibility) {
+      throw new StoreError({
+        store: STORE_KIND,
+        operation: 'read',
+        kind: 'invalid',
+        coordinate,
+        detail: 'Airbyte\'s regional read cannot name a secret version and gets "" (airbytehq/airbyte#73660)',
+      });
+    }
     const current = await this.#current(coordinate, 'read');
     if (current.state === 'unreadable') throw current.error;
     return current.state === 'active' ? current.value : undefined;
