@@ -19,10 +19,12 @@ const ENV = { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ''}
 const SOURCES = [
   'commands/emulate.ts',
   'src/emulators/index.ts',
-  'src/emulators/vault.ts',
-  'src/emulators/vault-kv.ts',
-  'src/emulators/aws-secrets-manager.ts',
-  'src/emulators/aws-secrets-manager-model.ts',
+  'src/emulators/vault/index.ts',
+  'src/emulators/vault/wire.ts',
+  'src/emulators/vault/model.ts',
+  'src/emulators/aws/index.ts',
+  'src/emulators/aws/wire.ts',
+  'src/emulators/aws/model.ts',
 ];
 
 before(() => {

@@ -51,7 +51,7 @@ export async function startTestStore(
       return base(settings, undefined, (side) => [`--${side}`, 'database'], {});
     }
     case 'vault': {
-      const { startVaultEmulator } = await import('../../src/emulators/vault.js');
+      const { startVaultEmulator } = await import('../../src/emulators/vault/index.js');
       const e = await startVaultEmulator(options.emulator);
       return base(
         {
@@ -67,7 +67,7 @@ export async function startTestStore(
       );
     }
     case 'aws': {
-      const { startAwsSecretsManagerEmulator } = await import('../../src/emulators/aws-secrets-manager.js');
+      const { startAwsSecretsManagerEmulator } = await import('../../src/emulators/aws/index.js');
       const e = await startAwsSecretsManagerEmulator(options.emulator);
       return base(
         {

@@ -6,10 +6,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { AwsStoreSettings } from '../../src/config/types.js';
-import {
-  type RunningAwsEmulator,
-  startAwsSecretsManagerEmulator,
-} from '../../src/emulators/aws-secrets-manager.js';
+import { type RunningAwsEmulator, startAwsSecretsManagerEmulator } from '../../src/emulators/aws/index.js';
 import { createAwsSecretsManagerStore } from '../../src/stores/aws-secrets-manager.js';
 import { StoreError } from '../../src/stores/errors.js';
 import { SecretValue } from '../../src/util/secret-value.js';
