@@ -1,5 +1,5 @@
 import { startAwsSecretsManagerEmulator } from './aws/index.js';
-import { startAzureKeyVaultEmulator } from './azure-key-vault.js';
+import { startAzureKeyVaultEmulator } from './azure/index.js';
 import { startGoogleSecretManagerEmulator } from './google-secret-manager.js';
 import type { EmulatorOptions, RunningEmulator } from './harness.js';
 import { startVaultEmulator } from './vault/index.js';

@@ -100,7 +100,7 @@ export async function startTestStore(
       );
     }
     case 'azure': {
-      const { startAzureKeyVaultEmulator } = await import('../../src/emulators/azure-key-vault.js');
+      const { startAzureKeyVaultEmulator } = await import('../../src/emulators/azure/index.js');
       const e = await startAzureKeyVaultEmulator(options.emulator);
       return base(
         { kind: 'azure', vaultUrl: e.url, allowInsecureConnection: true },

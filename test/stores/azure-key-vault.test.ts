@@ -8,7 +8,7 @@ import {
   type AzureKeyVaultEmulatorOptions,
   type RunningAzureKeyVaultEmulator,
   startAzureKeyVaultEmulator,
-} from '../../src/emulators/azure-key-vault.js';
+} from '../../src/emulators/azure/index.js';
 import { coordinateOf, createAzureKeyVaultStore } from '../../src/stores/azure-key-vault.js';
 import { StoreError } from '../../src/stores/errors.js';
 import { withLimits } from '../../src/stores/limits.js';
