@@ -1,6 +1,6 @@
 import { startAwsSecretsManagerEmulator } from './aws/index.js';
 import { startAzureKeyVaultEmulator } from './azure/index.js';
-import { startGoogleSecretManagerEmulator } from './google-secret-manager.js';
+import { startGoogleSecretManagerEmulator } from './gcp/index.js';
 import type { EmulatorOptions, RunningEmulator } from './harness.js';
 import { startVaultEmulator } from './vault/index.js';
 

@@ -87,7 +87,7 @@ export async function startTestStore(
     }
     case 'gcp': {
       const { startGoogleSecretManagerEmulator } = await import(
-        '../../src/emulators/google-secret-manager.js'
+        '../../src/emulators/gcp/index.js'
       );
       const e = await startGoogleSecretManagerEmulator(options.emulator);
       const endpoint = e.url;

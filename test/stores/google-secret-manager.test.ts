@@ -7,7 +7,7 @@ import type { GcpStoreSettings } from '../../src/config/types.js';
 import {
   type RunningGoogleSecretManagerEmulator,
   startGoogleSecretManagerEmulator,
-} from '../../src/emulators/google-secret-manager.js';
+} from '../../src/emulators/gcp/index.js';
 import { StoreError } from '../../src/stores/errors.js';
 import { createGoogleSecretManagerStore } from '../../src/stores/google-secret-manager.js';
 import { withLimits } from '../../src/stores/limits.js';
