@@ -10,7 +10,7 @@ import { type SeedManifest, type SeedOptions, seedAirbyteDatabase } from '../sam
  * external names the store does not hold), so the demo can show a migration that verifies fully.
  * Same seed, same database: tests rebuild it to learn the canary values.
  *
- * Small on purpose: the embedded database has one session (see pglite-wire-server.ts), and a
+ * Small on purpose: the embedded database has one session (see src/emulators/postgres/wire.ts), and a
  * migration that rewrites more rows than its concurrency while its inventory snapshot is open
  * would wait on itself there.
  */

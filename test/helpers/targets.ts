@@ -86,9 +86,7 @@ export async function startTestStore(
       );
     }
     case 'gcp': {
-      const { startGoogleSecretManagerEmulator } = await import(
-        '../../src/emulators/gcp/index.js'
-      );
+      const { startGoogleSecretManagerEmulator } = await import('../../src/emulators/gcp/index.js');
       const e = await startGoogleSecretManagerEmulator(options.emulator);
       const endpoint = e.url;
       const projectId = e.projectId;
