@@ -1,9 +1,7 @@
 import { Flags } from '@oclif/core';
-import { openDatabase } from '../../src/airbyte/connection.js';
 import { BaseCommand } from '../../src/cli/base-command.js';
-import { databaseConnection, databaseFromEnv } from '../../src/config/database.js';
-import { currentEnvironment } from '../../src/config/environment.js';
-import { type SampleKind, type SeedSampleResult, seedSample } from '../../src/demo/seed-sample.js';
+import { CommandResources, openAirbyteDatabase } from '../../src/cli/context.js';
+import { type SampleKind, type SeedSampleResult, seedSample } from '../../src/sample/seed-sample.js';
 
 export default class SampleSeed extends BaseCommand {
   static override hidden = true;
@@ -32,11 +30,11 @@ as it is. Values are random and never printed. Never point this at a real Airbyt
 
   async run(): Promise<SeedSampleResult> {
     const { flags } = await this.parse(SampleSeed);
-    const pool = await openDatabase(
-      databaseConnection(flags['database-url'], databaseFromEnv(currentEnvironment())),
-    );
+    const resources = new CommandResources();
     let result: SeedSampleResult;
     try {
+      // Four connections, as before: seeding runs its statements one after another.
+      const { pool } = await openAirbyteDatabase(resources, flags, 4);
       result = await seedSample(pool, {
         sample: flags.sample as SampleKind,
         ...(flags.actors !== undefined ? { actors: flags.actors } : {}),
@@ -44,7 +42,7 @@ as it is. Values are random and never printed. Never point this at a real Airbyt
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
       });
     } finally {
-      await pool.end();
+      await resources.close();
     }
     if (!this.jsonEnabled()) this.log(render(result));
     return result;

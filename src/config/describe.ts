@@ -8,7 +8,7 @@ export function describeSettings(s: StoreSettings): string {
   const parts: string[] = [];
   switch (s.kind) {
     case 'database':
-      parts.push(`database table secrets at ${safeUrl(s.connectionString)}`);
+      parts.push(`database table secrets at ${safeUrl(s.url)}`);
       break;
     case 'vault':
       parts.push(`vault at ${safeUrl(s.address)}`, `prefix ${s.prefix}`);

@@ -1,3 +1,4 @@
+import type { DatabaseConnection } from '../airbyte/connection.js';
 import { parseStoreKind } from '../stores/registry.js';
 import type { StoreKind } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
@@ -20,9 +21,6 @@ import type { DatabaseStoreSettings, StoreLimits, StoreSettings } from './types.
  * - limit flags (`--concurrency`, `--rate`) configure the target, or the source when the command
  *   has no target (`audit`).
  */
-
-/** The Airbyte config database connection, as resolved from `--database-url`/`DATABASE_URL` elsewhere. */
-export type DatabaseConnection = Omit<DatabaseStoreSettings, 'kind' | 'limits'>;
 
 export interface ResolveStoreInput {
   side: 'from' | 'to';
@@ -149,7 +147,7 @@ function databaseSettings(
   connection: DatabaseConnection | undefined,
   limits: StoreLimits | undefined,
 ): DatabaseStoreSettings {
-  if (!connection?.connectionString) {
+  if (!connection?.url) {
     throw new UsageError(
       'database: no connection to the Airbyte config database: set --database-url or DATABASE_URL',
     );

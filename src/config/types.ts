@@ -1,3 +1,4 @@
+import type { DatabaseConnection } from '../airbyte/connection.js';
 import type { StoreKind } from '../stores/types.js';
 import type { SecretValue } from '../util/secret-value.js';
 
@@ -14,13 +15,8 @@ export interface StoreLimits {
 }
 
 /** Airbyte's `TESTING_CONFIG_DB_TABLE`: the plaintext `secrets` table in the config database. */
-export interface DatabaseStoreSettings {
+export interface DatabaseStoreSettings extends DatabaseConnection {
   kind: 'database';
-  /** pg connection string of the Airbyte config database. */
-  connectionString: string;
-  /** Separately given credentials (Airbyte's DATABASE_USER / DATABASE_PASSWORD). */
-  user?: string;
-  password?: SecretValue;
   limits?: StoreLimits;
 }
 

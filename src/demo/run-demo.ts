@@ -5,10 +5,10 @@ import type { Config } from '@oclif/core';
 import { CommandResources } from '../cli/context.js';
 import { type EmulatorKind, startEmulator } from '../emulators/index.js';
 import { startEmbeddedPostgres } from '../emulators/postgres/index.js';
+import { seedDemoDatabase } from '../sample/demo.js';
 import { UsageError } from '../util/errors.js';
 import { overlayEnvironment } from './environment.js';
 import { renderSummary } from './render.js';
-import { seedDemoDatabase } from './sample.js';
 import { runDemoSteps } from './steps.js';
 import { type DemoSummary, summarizeDemo } from './summary.js';
 

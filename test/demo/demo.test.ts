@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { seedDemoDatabase } from '../../src/demo/sample.js';
 import type { DemoSummary } from '../../src/demo/summary.js';
+import { seedDemoDatabase } from '../../src/sample/demo.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
 // Runs the BUILT CLI (bin/run.js → dist/commands) in a subprocess with the pinned Node on PATH,

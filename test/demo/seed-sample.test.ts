@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { SeedSampleResult } from '../../src/demo/seed-sample.js';
+import type { SeedSampleResult } from '../../src/sample/seed-sample.js';
 import { createTestDatabase, SKIP_EMBEDDED, type TestDatabase } from '../helpers/postgres.js';
 
 // `airbyte-secrets sample seed` (hidden; the seed job of docker-compose.yml), built CLI, real PostgreSQL.

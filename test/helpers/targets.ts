@@ -47,7 +47,7 @@ export async function startTestStore(
   });
   switch (kind) {
     case 'database': {
-      const settings: DatabaseStoreSettings = { kind: 'database', connectionString: options.databaseUrl! };
+      const settings: DatabaseStoreSettings = { kind: 'database', url: options.databaseUrl! };
       return base(settings, undefined, (side) => [`--${side}`, 'database'], {});
     }
     case 'vault': {

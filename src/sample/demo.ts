@@ -1,6 +1,6 @@
-import pg from 'pg';
-import { createAirbyteSchema } from '../sample/schema.js';
-import { type SeedManifest, type SeedOptions, seedAirbyteDatabase } from '../sample/seed.js';
+import { createDatabasePool } from '../airbyte/connection.js';
+import { createAirbyteSchema } from './schema.js';
+import { type SeedManifest, type SeedOptions, seedAirbyteDatabase } from './seed.js';
 
 /**
  * The demo's sample: every sample spec (sources and destinations with nested, `oneOf` and array
@@ -46,8 +46,7 @@ export async function seedDemoDatabase(
   url: string,
   options: SeedOptions = DEMO_SAMPLE,
 ): Promise<SeedManifest> {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  pool.on('error', () => undefined);
+  const pool = createDatabasePool({ url }, { max: 1 });
   try {
     await createAirbyteSchema(pool, { variant: 'current' });
     return await seedAirbyteDatabase(pool, options);
