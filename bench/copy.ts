@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { formatCoordinate } from '../src/airbyte/coordinates.js';
-import { AWS_DEFAULT_QUOTA } from '../src/emulators/aws-secrets-manager.js';
-import { AZURE_DEFAULT_QUOTA } from '../src/emulators/azure-key-vault.js';
-import { GOOGLE_DEFAULT_QUOTA } from '../src/emulators/google-secret-manager.js';
+import { AWS_DEFAULT_QUOTA } from '../src/emulators/aws/index.js';
+import { AZURE_DEFAULT_QUOTA } from '../src/emulators/azure/index.js';
+import { GOOGLE_DEFAULT_QUOTA } from '../src/emulators/gcp/index.js';
 import type { QuotaRule } from '../src/emulators/harness.js';
 import type { EmulatorKind } from '../src/emulators/index.js';
 import { writeVerified } from '../src/engine/write-verified.js';

@@ -56,7 +56,7 @@ export async function benchEndToEnd(options: EndToEndOptions): Promise<EndToEndR
     });
     const timeline = new Timeline();
     const pool = instrumentPool(db.pool, timeline, CATEGORY.database);
-    const source = await createStore({ kind: 'database', connectionString: db.url });
+    const source = await createStore({ kind: 'database', url: db.url });
     const target = await createStore({ ...settingsFor(vault), limits: { concurrency: options.concurrency } });
     opened.push(source, target);
     const phases: Record<string, number> = {};

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { AWS_DEFAULT_QUOTA } from '../src/emulators/aws-secrets-manager.js';
+import { AWS_DEFAULT_QUOTA } from '../src/emulators/aws/index.js';
 import { EMULATOR_KINDS, type EmulatorKind } from '../src/emulators/index.js';
 import { QUOTA_SHARE } from '../src/stores/quotas.js';
 import { autoScale, benchCopy, type CopyResult } from './copy.js';

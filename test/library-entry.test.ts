@@ -55,7 +55,7 @@ describe('library entry (src/index.ts)', () => {
         side: 'from',
         env: {},
         flags: { from: 'database' },
-        databaseConnection: { connectionString: db.url },
+        databaseConnection: { url: db.url },
       });
       const store = await library.createStore(settings);
       try {

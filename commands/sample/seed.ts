@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
-import { type SampleKind, type SeedSampleResult, seedSample } from '../../src/demo/seed-sample.js';
 import { renderSampleSeed } from '../../src/report/sample-seed.js';
+import { type SampleKind, type SeedSampleResult, seedSample } from '../../src/sample/seed-sample.js';
 
 export default class SampleSeed extends BaseCommand {
   static override hidden = true;

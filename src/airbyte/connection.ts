@@ -4,7 +4,10 @@ import pg from 'pg';
 import { UsageError } from '../util/errors.js';
 import { SecretValue } from '../util/secret-value.js';
 
-/** How to reach Airbyte's config database, as the operator gave it (flag or Airbyte's env). */
+/**
+ * How to reach Airbyte's config database, as the operator gave it (flag or Airbyte's env): the one
+ * shape every command, the `database` store and the sample seeder take.
+ */
 export interface DatabaseConnection {
   /** `postgres://…`, `postgresql://…` or Airbyte's `jdbc:postgresql://host:port/db?params`. */
   url: string;
@@ -63,21 +66,47 @@ export function describeDatabase(config: pg.PoolConfig): string {
   return `${config.host ?? 'localhost'}:${config.port ?? 5432}/${config.database ?? config.user ?? ''}`;
 }
 
+/** What a caller may set on a pool besides where it connects. */
+export interface PoolOptions {
+  /** Connections at most. @default 4 */
+  max?: number;
+}
+
+/**
+ * The one way the tool builds a pool on Airbyte's database: the connection resolved as
+ * `resolveDatabaseConnection` does (so a jdbc: URL and DATABASE_USER/DATABASE_PASSWORD mean the
+ * same everywhere), and idle-client errors swallowed. Connects lazily; see `openDatabase`.
+ */
+export function createDatabasePool(conn: DatabaseConnection, options: PoolOptions = {}): pg.Pool {
+  return poolOf(poolConfig(conn, options));
+}
+
 /**
  * Opens a pool and checks that it connects. Failures become a one-line UsageError naming the
  * host, port and database and what to check (never the password).
  */
-export async function openDatabase(conn: DatabaseConnection | pg.PoolConfig): Promise<pg.Pool> {
-  const config = 'url' in conn ? resolveDatabaseConnection(conn) : conn;
-  const pool = new pg.Pool(config);
-  // An idle client losing its connection must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
+export async function openDatabase(conn: DatabaseConnection, options: PoolOptions = {}): Promise<pg.Pool> {
+  const config = poolConfig(conn, options);
+  const pool = poolOf(config);
   try {
     await pool.query('SELECT 1');
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw connectionError(err, config);
   }
+  return pool;
+}
+
+function poolConfig(conn: DatabaseConnection, options: PoolOptions): pg.PoolConfig {
+  const config = resolveDatabaseConnection(conn);
+  if (options.max !== undefined) config.max = options.max;
+  return config;
+}
+
+function poolOf(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
   return pool;
 }
 

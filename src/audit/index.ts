@@ -136,10 +136,7 @@ async function storeTarget(
   if (store === 'database') {
     if (!schema.secretsTable) return { label: `database ${NO_TABLE}`, databaseStore: false };
     // The plaintext table through this pool, asked the same way as any other store.
-    const table = withLimits(
-      await createDatabaseStore({ kind: 'database', connectionString: '' }, { pool }),
-      concurrency,
-    );
+    const table = withLimits(await createDatabaseStore({ kind: 'database', url: '' }, { pool }), concurrency);
     return {
       label: 'database',
       databaseStore: true,

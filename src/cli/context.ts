@@ -1,13 +1,11 @@
 import type pg from 'pg';
-import { openDatabase, resolveDatabaseConnection } from '../airbyte/connection.js';
+import { type DatabaseConnection, openDatabase } from '../airbyte/connection.js';
 import { databaseConnection, databaseFromEnv } from '../config/database.js';
 import { currentEnvironment } from '../config/environment.js';
-import type { DatabaseConnection as StoreDatabaseConnection } from '../config/store-settings.js';
 import { chooseStoreKind, resolveStoreSettings } from '../config/store-settings.js';
 import { createStore } from '../stores/open.js';
 import type { StoreSettings } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
-import { UsageError } from '../util/errors.js';
 
 /**
  * What a command opens (Airbyte's database, secret stores) and closes again in reverse order,
@@ -30,7 +28,7 @@ export class CommandResources {
 export interface OpenedDatabase {
   pool: pg.Pool;
   /** The same connection, as the `database` store needs it. */
-  connection: StoreDatabaseConnection;
+  connection: DatabaseConnection;
 }
 
 /** Opens Airbyte's config database from `--database-url` or Airbyte's DATABASE_* env. */
@@ -39,43 +37,18 @@ export async function openAirbyteDatabase(
   flags: { 'database-url'?: string | undefined },
   poolSize = 10,
 ): Promise<OpenedDatabase> {
-  const env = databaseFromEnv(currentEnvironment());
-  const url = flags['database-url'] ?? env.url;
-  if (!url) {
-    throw new UsageError(
-      "no Airbyte database: pass --database-url or set DATABASE_URL (as in Airbyte's pods), with DATABASE_USER/DATABASE_PASSWORD",
-    );
-  }
-  const conn = {
-    url,
-    ...(env.user ? { user: env.user } : {}),
-    ...(env.password ? { password: env.password } : {}),
-  };
-  const pool = await openDatabase({ ...resolveDatabaseConnection(conn), max: poolSize });
+  const connection = databaseConnection(flags['database-url'], databaseFromEnv(currentEnvironment()));
+  const pool = await openDatabase(connection, { max: poolSize });
   resources.defer(() => pool.end());
-  return {
-    pool,
-    connection: {
-      connectionString: url,
-      ...(env.user ? { user: env.user } : {}),
-      ...(env.password ? { password: env.password } : {}),
-    },
-  };
+  return { pool, connection };
 }
 
-/**
- * Opens the database `sample seed` fills: `--database-url` (trimmed; blank means unset) else
- * DATABASE_URL, with a default-sized pool.
- */
+/** Opens the database `sample seed` fills: four connections, as seeding runs its statements one after another. */
 export async function openDatabaseToSeed(
   resources: CommandResources,
   flags: { 'database-url'?: string | undefined },
 ): Promise<pg.Pool> {
-  const pool = await openDatabase(
-    databaseConnection(flags['database-url'], databaseFromEnv(currentEnvironment())),
-  );
-  resources.defer(() => pool.end());
-  return pool;
+  return (await openAirbyteDatabase(resources, flags, 4)).pool;
 }
 
 /** Opens one side's store (`from` or `to`) from flags, values files and Airbyte's env. */

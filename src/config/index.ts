@@ -1,4 +1,6 @@
 /** The settings API commands use: resolve a side's store, describe it, and say how to switch Airbyte to it. */
+
+export type { DatabaseConnection } from '../airbyte/connection.js';
 export {
   type CutoverEnv,
   type CutoverValues,
@@ -10,7 +12,6 @@ export { describeSettings } from './describe.js';
 export { AIRBYTE_ENV, currentEnvironment } from './environment.js';
 export {
   chooseStoreKind,
-  type DatabaseConnection,
   DEFAULT_SOURCE_NOTE,
   type ResolveStoreInput,
   resolveStoreSettings,

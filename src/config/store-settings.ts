@@ -1,4 +1,5 @@
-import type { DatabaseConnection, StoreLimits } from '../stores/definition.js';
+import type { DatabaseConnection } from '../airbyte/connection.js';
+import type { StoreLimits } from '../stores/definition.js';
 import {
   definitionFor,
   parseStoreKind,

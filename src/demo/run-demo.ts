@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { Config } from '@oclif/core';
 import { CommandResources } from '../cli/context.js';
 import { type EmulatorKind, startEmulator } from '../emulators/index.js';
+import { startEmbeddedPostgres } from '../emulators/postgres/index.js';
+import { seedDemoDatabase } from '../sample/demo.js';
 import { UsageError } from '../util/errors.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { overlayEnvironment } from './environment.js';
 import { renderSummary } from './render.js';
-import { seedDemoDatabase } from './sample.js';
 import { runDemoSteps } from './steps.js';
 import { type DemoSummary, summarizeDemo } from './summary.js';
 
@@ -105,9 +105,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 /** The emulator's flags without its `--to <kind>` pair (each step names the store its own way). */
 function withoutTo(flags: string[]): string[] {
   const out: string[] = [];
-  for (let i = 0; i < flags.length; i++) {
-    if (flags[i] === '--to') i++;
-    else out.push(flags[i]!);
+  let isToValue = false;
+  for (const flag of flags) {
+    if (isToValue) isToValue = false;
+    else if (flag === '--to') isToValue = true;
+    else out.push(flag);
   }
   return out;
 }

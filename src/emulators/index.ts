@@ -1,8 +1,8 @@
-import { startAwsSecretsManagerEmulator } from './aws-secrets-manager.js';
-import { startAzureKeyVaultEmulator } from './azure-key-vault.js';
-import { startGoogleSecretManagerEmulator } from './google-secret-manager.js';
+import { startAwsSecretsManagerEmulator } from './aws/index.js';
+import { startAzureKeyVaultEmulator } from './azure/index.js';
+import { startGoogleSecretManagerEmulator } from './gcp/index.js';
 import type { EmulatorOptions, RunningEmulator } from './harness.js';
-import { startVaultEmulator } from './vault.js';
+import { startVaultEmulator } from './vault/index.js';
 
 /** The emulators `airbyte-secrets emulate` can run, by store kind. */
 export const EMULATOR_KINDS = ['vault', 'aws', 'gcp', 'azure'] as const;

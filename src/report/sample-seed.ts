@@ -1,4 +1,4 @@
-import type { SeedSampleResult } from '../demo/seed-sample.js';
+import type { SeedSampleResult } from '../sample/seed-sample.js';
 
 /** What `sample seed` planted, counted by kind (never a value). */
 export function renderSampleSeed(r: SeedSampleResult): string {

@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isJsonObject } from '../airbyte/json-path.js';
-import { listSampleSpecs } from '../airbyte/sample-specs.js';
 import { nameUuid } from './random.js';
+import { listSampleSpecs } from './sample-specs.js';
 
 /** One connector the seeder installs: a definition with one version holding this spec. */
 export interface SeedConnector {

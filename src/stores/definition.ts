@@ -1,3 +1,4 @@
+import type { DatabaseConnection } from '../airbyte/connection.js';
 import type { UsageError } from '../util/errors.js';
 import type { SecretValue } from '../util/secret-value.js';
 import type { StoreQuota } from './quotas.js';
@@ -55,13 +56,7 @@ export interface StoreNames {
 }
 
 /** The Airbyte config database connection, as resolved from `--database-url`/`DATABASE_URL`. */
-export interface DatabaseConnection {
-  /** pg connection string of the Airbyte config database. */
-  connectionString: string;
-  /** Separately given credentials (Airbyte's DATABASE_USER / DATABASE_PASSWORD). */
-  user?: string;
-  password?: SecretValue;
-}
+export type { DatabaseConnection };
 
 export interface SettingsContext {
   limits?: StoreLimits;

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { secretPathTemplates } from '../../src/airbyte/paths.js';
-import { listSampleSpecs } from '../../src/airbyte/sample-specs.js';
 import { connectionSpecificationOf } from '../../src/airbyte/spec.js';
+import { listSampleSpecs } from '../../src/sample/sample-specs.js';
 import { packageRoot } from '../../src/util/package-root.js';
 
 test('the package root is found from src/', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { allChecks, auditInventory } from '../../src/audit/index.js';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/demo/embedded-postgres.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/emulators/postgres/index.js';
 import { type SeedManifest, seedAirbyteDatabase } from '../../src/sample/seed.js';
 
 /**

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { seedDemoDatabase } from '../../src/demo/sample.js';
 import type { DemoSummary } from '../../src/demo/summary.js';
+import { seedDemoDatabase } from '../../src/sample/demo.js';
 import { assertBuilt } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 

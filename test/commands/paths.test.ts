@@ -104,7 +104,7 @@ describe('airbyte-secrets paths (built CLI)', () => {
   });
 
   test('the built package finds samples/specs from dist/src', () => {
-    const code = `import('./dist/src/airbyte/sample-specs.js').then(async (m) => console.log((await m.listSampleSpecs()).length))`;
+    const code = `import('./dist/src/sample/sample-specs.js').then(async (m) => console.log((await m.listSampleSpecs()).length))`;
     const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, env: ENV, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.ok(Number(r.stdout.trim()) >= 5);

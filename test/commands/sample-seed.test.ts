@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { SeedSampleResult } from '../../src/demo/seed-sample.js';
+import type { SeedSampleResult } from '../../src/sample/seed-sample.js';
 import { assertBuilt } from '../helpers/cli.js';
 import { createTestDatabase, SKIP_EMBEDDED, type TestDatabase } from '../helpers/postgres.js';
 

@@ -18,7 +18,7 @@ const plainFor = (key: string) =>
   /client.?id/i.test(key) ? 'client' : /access.?key.?id/i.test(key) ? 'AKIAEXAMPLE00000001' : CANARY;
 
 const SAMPLES: StoreSettings[] = [
-  { kind: 'database', connectionString: `postgres://airbyte:${CANARY}@db:5432/airbyte` },
+  { kind: 'database', url: `postgres://airbyte:${CANARY}@db:5432/airbyte` },
   { kind: 'vault', address: 'http://vault:8200', token: secret(), prefix: 'secret/', namespace: 'team-a' },
   {
     kind: 'aws',

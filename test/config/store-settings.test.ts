@@ -19,7 +19,7 @@ import type { VaultStoreSettings } from '../../src/stores/vault/index.js';
 import { UsageError } from '../../src/util/errors.js';
 
 const fx = (name: string) => fileURLToPath(new URL(`../fixtures/values/${name}`, import.meta.url));
-const DB = { connectionString: 'postgres://airbyte:pw-canary@db.internal:5432/airbyte' };
+const DB = { url: 'postgres://airbyte:pw-canary@db.internal:5432/airbyte' };
 
 function resolve(input: Partial<ResolveStoreInput>): Promise<StoreSettings> {
   return resolveStoreSettings({ side: 'from', env: {}, flags: {}, databaseConnection: DB, ...input });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/demo/embedded-postgres.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/emulators/postgres/index.js';
 import { ensureJournalSchema } from '../../src/journal/schema.js';
 import { createAirbyteSchema } from '../../src/sample/schema.js';
 

@@ -22,7 +22,7 @@ import {
   type AwsEmulatorOptions,
   type RunningAwsEmulator,
   startAwsSecretsManagerEmulator,
-} from '../../src/emulators/aws-secrets-manager.js';
+} from '../../src/emulators/aws/index.js';
 
 /** The real SDK, as wire-apis §2B sets it up for tests: static keys, one attempt. */
 function clientFor(aws: RunningAwsEmulator, overrides: { accessKeyId?: string; maxAttempts?: number } = {}) {

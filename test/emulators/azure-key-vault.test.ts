@@ -6,7 +6,7 @@ import {
   type AzureKeyVaultEmulatorOptions,
   type RunningAzureKeyVaultEmulator,
   startAzureKeyVaultEmulator,
-} from '../../src/emulators/azure-key-vault.js';
+} from '../../src/emulators/azure/index.js';
 import { selfSignedCertificate } from '../helpers/self-signed.js';
 
 /** A TokenCredential that hands out a fixed token and remembers what it was asked for. */

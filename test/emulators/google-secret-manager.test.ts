@@ -6,7 +6,7 @@ import {
   type GoogleSecretManagerEmulatorOptions,
   type RunningGoogleSecretManagerEmulator,
   startGoogleSecretManagerEmulator,
-} from '../../src/emulators/google-secret-manager.js';
+} from '../../src/emulators/gcp/index.js';
 import { crc32c } from '../../src/util/crc32c.js';
 import { selfSignedCertificate } from '../helpers/self-signed.js';
 

@@ -5,7 +5,7 @@ import {
   type RunningVaultEmulator,
   startVaultEmulator,
   type VaultEmulatorOptions,
-} from '../../src/emulators/vault.js';
+} from '../../src/emulators/vault/index.js';
 import { selfSignedCertificate } from '../helpers/self-signed.js';
 
 /** What node-vault rejects with: `message` is errors[0] or "Status <code>", `response` the raw answer. */

@@ -49,7 +49,7 @@ export interface TestDatabase {
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const name = `abs_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   if (EMBEDDED) {
-    const { startEmbeddedPostgres } = await import('../../src/demo/embedded-postgres.js');
+    const { startEmbeddedPostgres } = await import('../../src/emulators/postgres/index.js');
     const embedded = await startEmbeddedPostgres();
     return { name: 'postgres', url: embedded.url, drop: () => embedded.close() };
   }

@@ -48,11 +48,11 @@ export async function startTestStore(
   });
   switch (kind) {
     case 'database': {
-      const settings: DatabaseStoreSettings = { kind: 'database', connectionString: options.databaseUrl! };
+      const settings: DatabaseStoreSettings = { kind: 'database', url: options.databaseUrl! };
       return base(settings, undefined, (side) => [`--${side}`, 'database'], {});
     }
     case 'vault': {
-      const { startVaultEmulator } = await import('../../src/emulators/vault.js');
+      const { startVaultEmulator } = await import('../../src/emulators/vault/index.js');
       const e = await startVaultEmulator(options.emulator);
       return base(
         {
@@ -68,7 +68,7 @@ export async function startTestStore(
       );
     }
     case 'aws': {
-      const { startAwsSecretsManagerEmulator } = await import('../../src/emulators/aws-secrets-manager.js');
+      const { startAwsSecretsManagerEmulator } = await import('../../src/emulators/aws/index.js');
       const e = await startAwsSecretsManagerEmulator(options.emulator);
       return base(
         {
@@ -87,9 +87,7 @@ export async function startTestStore(
       );
     }
     case 'gcp': {
-      const { startGoogleSecretManagerEmulator } = await import(
-        '../../src/emulators/google-secret-manager.js'
-      );
+      const { startGoogleSecretManagerEmulator } = await import('../../src/emulators/gcp/index.js');
       const e = await startGoogleSecretManagerEmulator(options.emulator);
       const endpoint = e.url;
       const projectId = e.projectId;
@@ -101,7 +99,7 @@ export async function startTestStore(
       );
     }
     case 'azure': {
-      const { startAzureKeyVaultEmulator } = await import('../../src/emulators/azure-key-vault.js');
+      const { startAzureKeyVaultEmulator } = await import('../../src/emulators/azure/index.js');
       const e = await startAzureKeyVaultEmulator(options.emulator);
       return base(
         { kind: 'azure', vaultUrl: e.url, allowInsecureConnection: true },

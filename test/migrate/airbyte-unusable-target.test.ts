@@ -15,7 +15,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type RunningVaultEmulator, startVaultEmulator } from '../../src/emulators/vault.js';
+import { type RunningVaultEmulator, startVaultEmulator } from '../../src/emulators/vault/index.js';
 import { dumpAirbyteTables, type SeededDatabase, seededDatabase } from '../helpers/airbyte-db.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { startTestStore, type TestStore } from '../helpers/targets.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { RunningGoogleSecretManagerEmulator } from '../../src/emulators/google-secret-manager.js';
+import type { RunningGoogleSecretManagerEmulator } from '../../src/emulators/gcp/index.js';
 import { runMigration, verifyStore } from '../../src/migrate/index.js';
 import { runRekey } from '../../src/rekey/index.js';
 import type { SecretStore } from '../../src/stores/types.js';

@@ -5,10 +5,7 @@ import {
   GetSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import {
-  type RunningAwsEmulator,
-  startAwsSecretsManagerEmulator,
-} from '../../src/emulators/aws-secrets-manager.js';
+import { type RunningAwsEmulator, startAwsSecretsManagerEmulator } from '../../src/emulators/aws/index.js';
 import type { AwsStoreSettings } from '../../src/stores/aws/index.js';
 import { createAwsSecretsManagerStore } from '../../src/stores/aws/store.js';
 import { StoreError } from '../../src/stores/errors.js';

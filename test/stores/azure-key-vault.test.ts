@@ -7,7 +7,7 @@ import {
   type AzureKeyVaultEmulatorOptions,
   type RunningAzureKeyVaultEmulator,
   startAzureKeyVaultEmulator,
-} from '../../src/emulators/azure-key-vault.js';
+} from '../../src/emulators/azure/index.js';
 import type { AzureStoreSettings } from '../../src/stores/azure/index.js';
 import { coordinateOf, createAzureKeyVaultStore } from '../../src/stores/azure/store.js';
 import { StoreError } from '../../src/stores/errors.js';

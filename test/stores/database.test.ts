@@ -36,7 +36,7 @@ describeSecretStore({
   capabilities: { softDelete: false },
   create: async () => {
     const db = await createTestDatabase('dbconf');
-    const store = await createDatabaseStore({ kind: 'database', connectionString: db.url });
+    const store = await createDatabaseStore({ kind: 'database', url: db.url });
     return {
       store,
       plantForeign: async (name, value) => {
@@ -53,7 +53,7 @@ describe('database store (Airbyte\'s "secrets" table)', () => {
 
   before(async () => {
     db = await createTestDatabase('dbstore');
-    store = await createDatabaseStore({ kind: 'database', connectionString: db.url });
+    store = await createDatabaseStore({ kind: 'database', url: db.url });
   });
   after(async () => {
     await store?.close();
@@ -169,7 +169,7 @@ describe('database store (Airbyte\'s "secrets" table)', () => {
     try {
       await sql(other.url, 'CREATE SCHEMA airbyte_cfg');
       await sql(other.url, `ALTER DATABASE ${other.name} SET search_path = airbyte_cfg, public`);
-      const s = await createDatabaseStore({ kind: 'database', connectionString: other.url });
+      const s = await createDatabaseStore({ kind: 'database', url: other.url });
       try {
         await s.write(C(1), new SecretValue('x'));
       } finally {
@@ -203,7 +203,7 @@ describe('database store errors', () => {
   test('no privilege is permission-denied, not missing', { skip: SKIP_EMBEDDED }, async () => {
     const url = new URL(db.url);
     url.username = role;
-    const s = await createDatabaseStore({ kind: 'database', connectionString: url.toString() });
+    const s = await createDatabaseStore({ kind: 'database', url: url.toString() });
     try {
       await assert.rejects(s.read(C(1)), (err) => {
         assert.ok(err instanceof StoreError);
@@ -221,7 +221,7 @@ describe('database store errors', () => {
   test('a refused connection is transient and shows no credential', async () => {
     const s = await createDatabaseStore({
       kind: 'database',
-      connectionString: 'postgres://airbyte@127.0.0.1:1/airbyte',
+      url: 'postgres://airbyte@127.0.0.1:1/airbyte',
       password: new SecretValue('pw-canary-1'),
     });
     try {
@@ -239,7 +239,7 @@ describe('database store errors', () => {
   });
 
   test('a value the server rejects never appears in the error', async () => {
-    const s = await createDatabaseStore({ kind: 'database', connectionString: db.url });
+    const s = await createDatabaseStore({ kind: 'database', url: db.url });
     try {
       await assert.rejects(s.write(C('nul'), new SecretValue('canary-value\u0000after')), (err) => {
         assert.ok(err instanceof StoreError);
@@ -256,10 +256,7 @@ describe('database store errors', () => {
   test('a pool passed in is used and left open', async () => {
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     try {
-      const s = await createDatabaseStore(
-        { kind: 'database', connectionString: 'postgres://unused/none' },
-        { pool },
-      );
+      const s = await createDatabaseStore({ kind: 'database', url: 'postgres://unused/none' }, { pool });
       assert.equal(await s.write(C('pool'), new SecretValue('p')), 'created');
       await s.close();
       const rows = await pool.query('SELECT payload FROM secrets WHERE coordinate = $1', [C('pool')]);
@@ -283,7 +280,7 @@ describe('database store connection settings', { skip: SKIP_EMBEDDED }, () => {
       // The URL names no user; pg would otherwise fall back to the OS user, not DATABASE_USER.
       const store = await createDatabaseStore({
         kind: 'database',
-        connectionString: `jdbc:postgresql://${host.hostname}:${host.port}/${db.name}`,
+        url: `jdbc:postgresql://${host.hostname}:${host.port}/${db.name}`,
         user: role,
       });
       try {

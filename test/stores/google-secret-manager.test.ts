@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import {
   type RunningGoogleSecretManagerEmulator,
   startGoogleSecretManagerEmulator,
-} from '../../src/emulators/google-secret-manager.js';
+} from '../../src/emulators/gcp/index.js';
 import { StoreError } from '../../src/stores/errors.js';
 import type { GcpStoreSettings } from '../../src/stores/gcp/index.js';
 import { createGoogleSecretManagerStore } from '../../src/stores/gcp/store.js';

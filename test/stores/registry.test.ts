@@ -106,7 +106,7 @@ describe('registry', () => {
     test('wraps the store in its limits unless told not to', async () => {
       const limited = await createStore({
         kind: 'database',
-        connectionString: db.url,
+        url: db.url,
         limits: { concurrency: 2 },
       });
       try {
@@ -116,7 +116,7 @@ describe('registry', () => {
       } finally {
         await limited.close();
       }
-      const bare = await createStore({ kind: 'database', connectionString: db.url }, { limits: false });
+      const bare = await createStore({ kind: 'database', url: db.url }, { limits: false });
       try {
         assert.equal(getStats(bare), undefined);
         assert.equal((await bare.read('airbyte_x_v1'))?.reveal(), 'v');

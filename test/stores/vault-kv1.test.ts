@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startVaultEmulator } from '../../src/emulators/vault.js';
+import { startVaultEmulator } from '../../src/emulators/vault/index.js';
 import { createVaultStore } from '../../src/stores/vault/store.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 import { describeSecretStore, newCoordinate } from './conformance.js';

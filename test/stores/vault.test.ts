@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { inspect } from 'node:util';
-import { type RunningVaultEmulator, startVaultEmulator } from '../../src/emulators/vault.js';
+import { type RunningVaultEmulator, startVaultEmulator } from '../../src/emulators/vault/index.js';
 import { StoreError } from '../../src/stores/errors.js';
 import { createVaultStore } from '../../src/stores/vault/store.js';
 import { SecretValue } from '../../src/util/secret-value.js';

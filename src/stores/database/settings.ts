@@ -11,7 +11,7 @@ export interface DatabaseStoreSettings extends DatabaseConnection {
 /** The table lives in the database the command already opened; nothing else is read. */
 export function buildDatabase(context: SettingsContext): DatabaseStoreSettings {
   const connection = context.databaseConnection;
-  if (!connection?.connectionString) {
+  if (!connection?.url) {
     throw new UsageError(
       'database: no connection to the Airbyte config database: set --database-url or DATABASE_URL',
     );
@@ -20,7 +20,7 @@ export function buildDatabase(context: SettingsContext): DatabaseStoreSettings {
 }
 
 export function describeDatabase(s: DatabaseStoreSettings): string[] {
-  return [`database table secrets at ${safeUrl(s.connectionString)}`];
+  return [`database table secrets at ${safeUrl(s.url)}`];
 }
 
 /** SECRET_PERSISTENCE alone switches Airbyte to the table; the database is its own. */

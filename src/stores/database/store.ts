@@ -1,5 +1,5 @@
-import pg from 'pg';
-import { resolveDatabaseConnection } from '../../airbyte/connection.js';
+import type pg from 'pg';
+import { createDatabasePool } from '../../airbyte/connection.js';
 import { SecretValue } from '../../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from '../errors.js';
 import type { DeleteOutcome, SecretDescription, SecretStore, WriteOutcome } from '../types.js';
@@ -49,22 +49,13 @@ class DatabaseSecretStore implements SecretStore {
   #tableReady: Promise<void> | undefined;
 
   constructor(settings: DatabaseStoreSettings, deps: DatabaseStoreDependencies) {
-    this.description = `database table secrets at ${safeLocation(settings.connectionString)}`;
+    this.description = `database table secrets at ${safeLocation(settings.url)}`;
     this.#ownsPool = !deps.pool;
     this.#pool =
       deps.pool ??
-      new pg.Pool({
-        // Airbyte's jdbc: URLs and DATABASE_USER/DATABASE_PASSWORD given apart, parsed one way for
-        // the whole tool (a bare connectionString would let the URL's user win over DATABASE_USER).
-        ...resolveDatabaseConnection({
-          url: settings.connectionString,
-          ...(settings.user ? { user: settings.user } : {}),
-          ...(settings.password ? { password: settings.password } : {}),
-        }),
+      createDatabasePool(settings, {
         max: settings.limits?.concurrency ?? DATABASE_QUOTA.concurrency,
       });
-    // An idle client losing its connection must not crash the process; the next query reports it.
-    if (this.#ownsPool) this.#pool.on('error', () => {});
   }
 
   nameOf(coordinate: string): string {
@@ -222,9 +213,9 @@ function pgCode(err: unknown): string | undefined {
 }
 
 /** `postgres://host:port/db` without user or password, for logs. */
-function safeLocation(connectionString: string): string {
+function safeLocation(connectionUrl: string): string {
   try {
-    const url = new URL(connectionString);
+    const url = new URL(connectionUrl);
     return `${url.protocol}//${url.host}${url.pathname}`;
   } catch {
     return '(connection string hidden)';

@@ -3,8 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 /**
  * The state machine behind the AWS Secrets Manager emulator: secrets, versions and staging labels,
  * ClientRequestToken idempotency, scheduled deletion with its recovery window, tags and
- * ListSecrets paging and filters. Semantics follow the API reference as summarised in wire-apis
- * §2A (and pitfalls §1 for the scheduled-deletion messages); dates are epoch seconds.
+ * ListSecrets paging and filters. Semantics follow the AWS Secrets Manager API Reference
+ * (docs.aws.amazon.com/secretsmanager/latest/apireference), including the messages for secrets
+ * scheduled for deletion; dates are epoch seconds.
  */
 
 export type Json = Record<string, unknown>;

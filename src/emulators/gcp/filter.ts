@@ -1,5 +1,6 @@
 /**
- * The subset of Google's List-filter syntax the Secret Manager emulator understands:
+ * The subset of Google's List-filter syntax the Secret Manager emulator understands
+ * (cloud.google.com/secret-manager/docs/filtering):
  * `name:text` (the name contains text, case-insensitively), `name=value`, `labels.k=v`,
  * `labels.k:*` (has the label), `state:ENABLED` for versions; terms joined by `AND` or spaces, and
  * `OR` between two terms (OR binds tighter than AND, as in Google's grammar). Anything else is
@@ -34,14 +35,17 @@ export function parseFilter(filter: string): ParsedFilter {
       joinNext = true;
       continue;
     }
-    const m = TERM_RE.exec(token);
-    if (!m) throw new Error(`unsupported term "${token}"`);
-    const field = m[1]!;
+    const [, field, op, value] = TERM_RE.exec(token) ?? [];
+    if (field === undefined || value === undefined || (op !== ':' && op !== '=')) {
+      throw new Error(`unsupported term "${token}"`);
+    }
     if (field !== 'name' && field !== 'state' && !field.startsWith('labels.')) {
       throw new Error(`unsupported field "${field}"`);
     }
-    const term: Term = { field, op: m[2] as ':' | '=', value: m[3]!.replace(/^"(.*)"$/, '$1') };
-    if (joinNext) groups.at(-1)!.push(term);
+    const term: Term = { field, op, value: value.replace(/^"(.*)"$/, '$1') };
+    // joinNext is only set once a group exists, so `last` is there whenever it is true.
+    const last = groups.at(-1);
+    if (joinNext && last) last.push(term);
     else groups.push([term]);
     joinNext = false;
   }

@@ -1,10 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
-import { serveWireProtocol } from './pglite-wire-server.js';
+import { serveWireProtocol } from './wire.js';
 
 /**
  * A PostgreSQL the real `pg` driver reaches over TCP, with nothing to install: PGlite (PostgreSQL
  * compiled to WebAssembly, running in this process) behind our wire-protocol server on 127.0.0.1.
- * PGlite has one session shared by every connection (see pglite-wire-server.ts for how clients
+ * PGlite has one session shared by every connection (see wire.ts for how clients
  * take turns), which suits the demo and tests and is why it never stands in for a real server.
  */
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 /**
  * The KV secrets engine of the Vault emulator, versions 1 and 2, as an in-memory state machine
  * with no HTTP in it. Behaviour follows Vault's KV plugin (`path_data.go`, `path_metadata.go`,
- * `path_delete.go`, `backend.go`) as summarised in wire-apis §1A: versions and `current_version`,
+ * `path_delete.go`, `backend.go` in hashicorp/vault-plugin-secrets-kv): versions and `current_version`,
  * `options.cas` and `cas_required`, soft delete (`deletion_time`) versus destroy, 404 bodies that
  * carry the deleted version's metadata, folders in LIST ending in `/`, 404 for an empty list.
  */

@@ -1,6 +1,6 @@
-import pg from 'pg';
-import { createAirbyteSchema } from '../sample/schema.js';
-import { type SeedManifest, type SeedOptions, seedAirbyteDatabase } from '../sample/seed.js';
+import { createDatabasePool } from '../airbyte/connection.js';
+import { createAirbyteSchema } from './schema.js';
+import { type SeedManifest, type SeedOptions, seedAirbyteDatabase } from './seed.js';
 
 /**
  * The demo's sample: every sample spec (sources and destinations with nested, `oneOf` and array
@@ -10,7 +10,7 @@ import { type SeedManifest, type SeedOptions, seedAirbyteDatabase } from '../sam
  * external names the store does not hold), so the demo can show a migration that verifies fully.
  * Same seed, same database: tests rebuild it to learn the canary values.
  *
- * Small on purpose: the embedded database has one session (see pglite-wire-server.ts), and a
+ * Small on purpose: the embedded database has one session (see src/emulators/postgres/wire.ts), and a
  * migration that rewrites more rows than its concurrency while its inventory snapshot is open
  * would wait on itself there.
  */
@@ -46,8 +46,7 @@ export async function seedDemoDatabase(
   url: string,
   options: SeedOptions = DEMO_SAMPLE,
 ): Promise<SeedManifest> {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  pool.on('error', () => undefined);
+  const pool = createDatabasePool({ url }, { max: 1 });
   try {
     await createAirbyteSchema(pool, { variant: 'current' });
     return await seedAirbyteDatabase(pool, options);

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { EmulatorControls, type EmulatorOptions, listenHttp, type RunningEmulator } from './harness.js';
+import { EmulatorControls, type EmulatorOptions, listenHttp, type RunningEmulator } from '../harness.js';
 import {
   envelope,
   errorReply,
@@ -12,10 +12,10 @@ import {
   type KvSnapshot,
   type VaultReply,
   type VaultVerb,
-} from './vault-kv.js';
+} from './model.js';
 
 /**
- * A HashiCorp Vault emulator: token auth, namespaces, KV v1/v2 mounts (see vault-kv.ts), mount
+ * A HashiCorp Vault emulator: token auth, namespaces, KV v1/v2 mounts (see model.ts), mount
  * detection through `sys/internal/ui/mounts/<path>` and `sys/mounts`, and the LIST verb, which
  * Node's HTTP parser rejects and which is therefore answered from the `clientError` hook.
  * Vault has no rate limit unless an operator adds a quota, so by default none is enforced; a

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { countHolders } from '../airbyte/inventory.js';
 import { detectAirbyteSchema } from '../airbyte/schema-detect.js';
-import type { PlantedKind, SeedOptions } from '../sample/seed.js';
-import { seedAirbyteDatabase } from '../sample/seed.js';
 import { UsageError } from '../util/errors.js';
-import { DEMO_SAMPLE } from './sample.js';
+import { DEMO_SAMPLE } from './demo.js';
+import type { PlantedKind, SeedOptions } from './seed.js';
+import { seedAirbyteDatabase } from './seed.js';
 
 /**
  * `sample seed`: fills an empty PostgreSQL database with a sample Airbyte config database, for

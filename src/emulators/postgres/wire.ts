@@ -172,7 +172,8 @@ class Connection {
   }
 
   async #handle(message: Buffer): Promise<void> {
-    const type = message[0]!;
+    // Never empty: #receive queues only whole messages of at least one byte.
+    const type = message.readUInt8(0);
     if (this.#started && type === TERMINATE) {
       this.socket.end();
       return;
@@ -241,7 +242,7 @@ class Connection {
 function lastReadyStatus(bytes: Buffer): string | undefined {
   const at = bytes.length - 6;
   if (at < 0 || bytes[at] !== READY_FOR_QUERY || bytes.readInt32BE(at + 1) !== 5) return undefined;
-  return String.fromCharCode(bytes[at + 5]!);
+  return String.fromCharCode(bytes.readUInt8(at + 5));
 }
 
 function readyForQuery(): Buffer {

@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import {
-  AwsFault,
-  type Json,
-  type SecretSnapshot,
-  SecretsManagerModel,
-  WRITE_OPERATIONS,
-} from './aws-secrets-manager-model.js';
-import {
   EmulatorControls,
   type EmulatorOptions,
   listenHttp,
   type QuotaRule,
   type RunningEmulator,
-} from './harness.js';
+} from '../harness.js';
+import { AwsFault, type Json, type SecretSnapshot, SecretsManagerModel, WRITE_OPERATIONS } from './model.js';
 
 /**
- * An AWS Secrets Manager emulator speaking awsJson1_1 (wire-apis §2A): `POST /` with
+ * An AWS Secrets Manager emulator speaking the awsJson1_1 protocol: `POST /` with
  * `X-Amz-Target: secretsmanager.<Operation>`, errors as `{"__type", "message"}` with HTTP 400
  * (500 for server faults), dates as epoch seconds. The SigV4 `Authorization` header is checked
  * for the access key id and region only; the signature itself is not verified. Quota defaults
@@ -54,7 +48,7 @@ export interface RunningAwsEmulator extends RunningEmulator {
 }
 
 /**
- * Published quotas (pitfalls §2): PutSecretValue/UpdateSecret/Create/Delete/Restore/Tag share about
+ * Published quotas (docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html): PutSecretValue/UpdateSecret/Create/Delete/Restore/Tag share about
  * 50 TPS; GetSecretValue and DescribeSecret 10,000 TPS.
  */
 export const AWS_DEFAULT_QUOTA: Record<string, QuotaRule> = {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isJsonObject } from '../airbyte/json-path.js';
 import { packageRoot } from '../util/package-root.js';
-import { isJsonObject } from './json-path.js';
 
 /**
  * The connector specs shipped in `samples/specs/` (our own, hand-written): used by the demo
