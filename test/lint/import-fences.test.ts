@@ -47,7 +47,7 @@ describe('import fences (biome noRestrictedImports)', () => {
       name: 'src/stores never imports src/emulators',
       folder: 'stores',
       forbidden:
-        "import { startVaultEmulator } from '../emulators/vault.js';\nexport const probe = startVaultEmulator;\n",
+        "import { startVaultEmulator } from '../emulators/vault/index.js';\nexport const probe = startVaultEmulator;\n",
       allowed: "import { StoreError } from './errors.js';\nexport const probe = StoreError;\n",
     },
     {
@@ -61,8 +61,8 @@ describe('import fences (biome noRestrictedImports)', () => {
       name: 'src/emulators never imports src/stores',
       folder: 'emulators',
       forbidden:
-        "import { createVaultStore } from '../stores/vault.js';\nexport const probe = createVaultStore;\n",
-      allowed: "import { startVaultEmulator } from './vault.js';\nexport const probe = startVaultEmulator;\n",
+        "import { createVaultStore } from '../stores/vault/store.js';\nexport const probe = createVaultStore;\n",
+      allowed: "import { startVaultEmulator } from './vault/index.js';\nexport const probe = startVaultEmulator;\n",
     },
   ];
 
