@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { readInventory, readSecretConfigs } from '../airbyte/inventory.js';
+import { readInventory, readSecretConfigs, readSecretPersistenceConfigs } from '../airbyte/inventory.js';
 import type { HolderRow } from '../airbyte/types.js';
 import { Journal } from '../journal/index.js';
 import { STORE_QUOTAS } from '../stores/quotas.js';
@@ -41,15 +41,28 @@ export interface MigrationOptions {
   newUuid?: () => string;
 }
 
-/** Coordinates referenced outside configurations: secret_config rows of storages Airbyte resolves from its env. */
-export async function referencedConfigCoordinates(
-  pool: pg.Pool,
-): Promise<Array<{ coordinate: string; workspaceId: null }>> {
-  const out: Array<{ coordinate: string; workspaceId: null }> = [];
+/** A coordinate referenced outside configurations, and the table that references it. */
+export interface ConfigCoordinate {
+  coordinate: string;
+  workspaceId: string | null;
+  holder: 'secret_config' | 'secret_persistence_config';
+}
+
+/**
+ * Coordinates referenced outside configurations: secret_config rows of storages Airbyte resolves
+ * from its env, and secret_persistence_config rows (a runtime persistence's config, kept in the
+ * default store).
+ */
+export async function referencedConfigCoordinates(pool: pg.Pool): Promise<ConfigCoordinate[]> {
+  const out: ConfigCoordinate[] = [];
   for await (const c of readSecretConfigs(pool)) {
     const envStorage = c.secretStorageId === DEFAULT_STORAGE_ID || c.configuredFromEnvironment === true;
     if (!c.tombstone && envStorage && c.references.length > 0)
-      out.push({ coordinate: c.externalCoordinate, workspaceId: null });
+      out.push({ coordinate: c.externalCoordinate, workspaceId: null, holder: 'secret_config' });
+  }
+  for await (const c of readSecretPersistenceConfigs(pool)) {
+    const workspaceId = c.scopeType === 'workspace' ? c.scopeId : null;
+    out.push({ coordinate: c.coordinate, workspaceId, holder: 'secret_persistence_config' });
   }
   return out;
 }

@@ -6,6 +6,9 @@ import type { ProgressEvent } from './execute.js';
 
 const RESOLVED_KINDS = new Set(['managed-ref', 'external-ref', 'reference-id']);
 
+/** Tables that reference a coordinate outside any configuration. */
+type ConfigHolder = 'secret_config' | 'secret_persistence_config';
+
 export interface VerifyFailure {
   coordinate: string;
   /** `missing`: the store has no value; `blank`: empty or whitespace (Airbyte's hydration rejects it);
@@ -14,7 +17,7 @@ export interface VerifyFailure {
   detail?: string;
   references: number;
   /** The first row that refers to it. */
-  holder?: HolderKind | 'secret_config';
+  holder?: HolderKind | ConfigHolder;
   rowId?: string;
   name?: string;
   path?: string;
@@ -48,7 +51,7 @@ export interface VerifyResult {
 
 interface Reference {
   references: number;
-  holder?: HolderKind | 'secret_config';
+  holder?: HolderKind | ConfigHolder;
   rowId?: string;
   name?: string;
   path?: string;
@@ -65,7 +68,7 @@ export async function verifyReferences(
   options: {
     concurrency: number;
     compare?: SecretStore;
-    extraCoordinates?: Iterable<{ coordinate: string }>;
+    extraCoordinates?: Iterable<{ coordinate: string; holder?: ConfigHolder }>;
     onProgress?: (e: ProgressEvent) => void;
   },
 ): Promise<VerifyResult> {
@@ -106,7 +109,7 @@ export async function verifyReferences(
     references += 1;
     const seen = refs.get(extra.coordinate);
     if (seen) seen.references += 1;
-    else refs.set(extra.coordinate, { references: 1, holder: 'secret_config' });
+    else refs.set(extra.coordinate, { references: 1, holder: extra.holder ?? 'secret_config' });
   }
   let resolved = 0;
   let identical = 0;
