@@ -12,7 +12,7 @@ import {
   countHoldersSql,
   oauthParametersSql,
   SECRET_CONFIGS_SQL,
-  SECRET_MAPPER_NAMES,
+  type SECRET_MAPPER_NAMES,
   SECRETS_COORDINATES_SQL,
   SPECS_BY_VERSION_SQL,
   secretPersistenceConfigsSql,
@@ -20,7 +20,13 @@ import {
   webhooksSql,
 } from './queries.js';
 import { type AirbyteSchemaInfo, detectAirbyteSchema } from './schema-detect.js';
-import { type ClassifiedNode, HOLDER_KINDS, type HolderKind, type HolderRow, type SecretRecord } from './types.js';
+import {
+  type ClassifiedNode,
+  HOLDER_KINDS,
+  type HolderKind,
+  type HolderRow,
+  type SecretRecord,
+} from './types.js';
 
 export const DEFAULT_BATCH_SIZE = 500;
 
@@ -111,9 +117,7 @@ export async function* readInventory(
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const only = options.only;
   const holders = new Set<HolderKind>(
-    only
-      ? (Object.keys(only) as HolderKind[])
-      : (options.holders ?? HOLDER_KINDS),
+    only ? (Object.keys(only) as HolderKind[]) : (options.holders ?? HOLDER_KINDS),
   );
   const ids = (holder: HolderKind) => (only ? [only[holder] ?? []] : []);
   const client = await pool.connect();

@@ -103,7 +103,8 @@ export async function detectAirbyteSchema(db: Pick<pg.Pool, 'query'>): Promise<A
     Boolean(tables.actor_definition_version) && hasColumn(info, 'actor_definition', 'default_version_id');
   info.versionPins = Boolean(tables.scoped_configuration) && info.definitionVersions;
   info.webhookConfigs = hasColumn(info, 'workspace', 'webhook_operation_configs');
-  info.connectionCatalogs = hasColumn(info, 'connection', 'catalog') && hasColumn(info, 'connection', 'source_id');
+  info.connectionCatalogs =
+    hasColumn(info, 'connection', 'catalog') && hasColumn(info, 'connection', 'source_id');
   info.builderTestingValues =
     hasColumn(info, 'connector_builder_project', 'testing_values') &&
     hasColumn(info, 'connector_builder_project', 'workspace_id');
