@@ -78,8 +78,8 @@ export async function collectPlanInputs(
 }
 
 /**
- * Whose id a new coordinate is based on, as Airbyte decides: the workspace for actors and webhook
- * configs; for OAuth parameters the workspace when set, else the organization (§1.3).
+ * Whose id a new coordinate is based on, as Airbyte decides: the workspace for actors, webhook
+ * configs, connection mappers (the source's workspace) and builder testing values; for OAuth parameters the workspace when set, else the organization (§1.3).
  */
 export function coordinateBaseFor(row: Pick<HolderRow, 'holder' | 'workspaceId' | 'organizationId'>): {
   prefix: string;
