@@ -2,21 +2,32 @@ import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import { classifySecretNode, findSecretReferences } from './classify.js';
 import { parseExactJson } from './exact-json.js';
-import { formatPath, getAt, isJsonObject, key } from './json-path.js';
+import { formatPath, getAt, index, isJsonObject, key, parsePath, type Segment } from './json-path.js';
 import { expandPath, secretPathTemplates } from './paths.js';
 import {
   actorsSql,
   BEGIN_SNAPSHOT_SQL,
+  builderProjectsSql,
+  connectionsSql,
   countHoldersSql,
   oauthParametersSql,
   SECRET_CONFIGS_SQL,
+  type SECRET_MAPPER_NAMES,
   SECRETS_COORDINATES_SQL,
   SPECS_BY_VERSION_SQL,
+  secretPersistenceConfigsSql,
   usedVersionIdsSql,
   webhooksSql,
 } from './queries.js';
 import { type AirbyteSchemaInfo, detectAirbyteSchema } from './schema-detect.js';
-import type { ClassifiedNode, HolderKind, HolderRow, SecretRecord } from './types.js';
+import {
+  type ClassifiedNode,
+  HOLDER_KINDS,
+  type HolderKind,
+  type HolderRow,
+  isNodeKind,
+  type SecretRecord,
+} from './types.js';
 
 export const DEFAULT_BATCH_SIZE = 500;
 
@@ -41,6 +52,44 @@ const WEBHOOK_SPEC = {
   },
 };
 const WEBHOOK_TEMPLATES = secretPathTemplates(WEBHOOK_SPEC);
+
+/**
+ * The config schema of the encryption mapper as far as secrets go: AES keeps its `key` (an
+ * `AirbyteSecret`, which Airbyte's schema generator marks `airbyte_secret`), RSA only a public key
+ * (airbyte-config/config-models/.../mapper/configs/EncryptionMapperConfig.kt,
+ * airbyte-mappers/.../transformations/SimpleJsonSchemaGeneratorFromSpec.kt).
+ */
+const ENCRYPTION_MAPPER_CONFIG_SPEC = {
+  type: 'object',
+  oneOf: [
+    {
+      type: 'object',
+      properties: {
+        algorithm: { type: 'string', const: 'AES' },
+        targetField: { type: 'string' },
+        fieldNameSuffix: { type: 'string' },
+        mode: { type: 'string' },
+        padding: { type: 'string' },
+        key: { type: 'string', airbyte_secret: true },
+      },
+    },
+    {
+      type: 'object',
+      properties: {
+        algorithm: { type: 'string', const: 'RSA' },
+        targetField: { type: 'string' },
+        fieldNameSuffix: { type: 'string' },
+        publicKey: { type: 'string' },
+      },
+    },
+  ],
+};
+
+/** Secret path templates inside `config` of each mapper whose spec marks secrets (by mapper name). */
+const MAPPER_TEMPLATES: ReadonlyMap<string, readonly string[]> = new Map<
+  (typeof SECRET_MAPPER_NAMES)[number],
+  readonly string[]
+>([['encryption', secretPathTemplates(ENCRYPTION_MAPPER_CONFIG_SPEC)]]);
 
 export interface InventoryOptions {
   /** Rows fetched per cursor read; at most this many rows sit in memory. @default 500 */
@@ -69,9 +118,7 @@ export async function* readInventory(
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const only = options.only;
   const holders = new Set<HolderKind>(
-    only
-      ? (Object.keys(only) as HolderKind[])
-      : (options.holders ?? ['actor', 'actor_oauth_parameter', 'workspace_webhook']),
+    only ? (Object.keys(only) as HolderKind[]) : (options.holders ?? HOLDER_KINDS),
   );
   const ids = (holder: HolderKind) => (only ? [only[holder] ?? []] : []);
   const client = await pool.connect();
@@ -101,6 +148,23 @@ export async function* readInventory(
         yield webhookHolder(r);
       }
     }
+    if (holders.has('connection_catalog') && info.connectionCatalogs) {
+      const sql = connectionsSql(info, filtered);
+      for await (const r of streamRows<ConnectionRow>(client, sql, ids('connection_catalog'), batchSize)) {
+        yield connectionHolder(r);
+      }
+    }
+    if (holders.has('builder_testing_values') && info.builderTestingValues) {
+      const sql = builderProjectsSql(info, filtered);
+      for await (const r of streamRows<BuilderProjectRow>(
+        client,
+        sql,
+        ids('builder_testing_values'),
+        batchSize,
+      )) {
+        yield builderHolder(r);
+      }
+    }
     await client.query('COMMIT');
     open = false;
   } finally {
@@ -112,17 +176,31 @@ export async function* readInventory(
 export async function countHolders(
   pool: pg.Pool,
   schema?: AirbyteSchemaInfo,
-): Promise<{ actors: number; oauthParameters: number; webhooks: number; total: number }> {
+): Promise<{
+  actors: number;
+  oauthParameters: number;
+  webhooks: number;
+  connections: number;
+  builderProjects: number;
+  total: number;
+}> {
   const info = schema ?? (await detectAirbyteSchema(pool));
-  const { rows } = await pool.query<{ actors: number; oauth_parameters: number; webhooks: number }>(
-    countHoldersSql(info),
-  );
-  const r = rows[0]!;
+  const { rows } = await pool.query<{
+    actors: number;
+    oauth_parameters: number;
+    webhooks: number;
+    connections: number;
+    builder_projects: number;
+  }>(countHoldersSql(info));
+  const r = rows[0];
+  if (!r) throw new Error('the holder count returned no row');
   return {
     actors: r.actors,
     oauthParameters: r.oauth_parameters,
     webhooks: r.webhooks,
-    total: r.actors + r.oauth_parameters + r.webhooks,
+    connections: r.connections,
+    builderProjects: r.builder_projects,
+    total: r.actors + r.oauth_parameters + r.webhooks + r.connections + r.builder_projects,
   };
 }
 
@@ -171,6 +249,28 @@ export async function* readSecretConfigs(
   }
 }
 
+export interface SecretPersistenceConfigRow {
+  id: string;
+  /** `organization` or `workspace`; null on the first version of the table (0.50.24). */
+  scopeType: string | null;
+  scopeId: string | null;
+  /** The coordinate, in Airbyte's default store, of the runtime secret persistence's JSON config. */
+  coordinate: string;
+}
+
+/** Every secret_persistence_config row with a coordinate, streamed. Nothing on Airbytes without the table. */
+export async function* readSecretPersistenceConfigs(
+  pool: pg.Pool,
+  options: { batchSize?: number; schema?: AirbyteSchemaInfo } = {},
+): AsyncGenerator<SecretPersistenceConfigRow> {
+  const info = options.schema ?? (await detectAirbyteSchema(pool));
+  if (!info.secretPersistenceConfigs) return;
+  const sql = secretPersistenceConfigsSql(info);
+  for await (const r of streamFromPool<RawSecretPersistenceConfigRow>(pool, sql, options.batchSize)) {
+    yield { id: r.id, scopeType: r.scope_type, scopeId: r.scope_id, coordinate: r.coordinate };
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rows
 
@@ -210,6 +310,30 @@ interface WebhookRow {
   name: string;
   organization_id: string | null;
   config_text: string;
+}
+
+interface ConnectionRow {
+  id: string;
+  workspace_id: string;
+  organization_id: string | null;
+  name: string;
+  config_text: string;
+}
+
+interface BuilderProjectRow {
+  id: string;
+  workspace_id: string;
+  organization_id: string | null;
+  name: string;
+  config_text: string;
+  connection_specification: unknown;
+}
+
+interface RawSecretPersistenceConfigRow {
+  id: string;
+  scope_type: string | null;
+  scope_id: string | null;
+  coordinate: string;
 }
 
 interface RawSecretConfigRow {
@@ -276,6 +400,75 @@ function webhookHolder(r: WebhookRow): HolderRow {
   };
 }
 
+/** A connection's catalog: the secrets of its stream mappers, located in the whole catalog. */
+function connectionHolder(r: ConnectionRow): HolderRow {
+  const config: unknown = parseExactJson(r.config_text);
+  return {
+    holder: 'connection_catalog',
+    rowId: r.id,
+    workspaceId: r.workspace_id,
+    organizationId: r.organization_id,
+    name: r.name,
+    spec: 'not-needed',
+    config,
+    configText: r.config_text,
+    records: mapperRecords(config),
+  };
+}
+
+/** A builder project's testing values, with the secret paths of its manifest's spec. */
+function builderHolder(r: BuilderProjectRow): HolderRow {
+  const config: unknown = parseExactJson(r.config_text);
+  const templates = templatesOf(r.connection_specification);
+  return {
+    holder: 'builder_testing_values',
+    rowId: r.id,
+    workspaceId: r.workspace_id,
+    organizationId: r.organization_id,
+    name: r.name,
+    spec: templates ? 'ok' : 'missing',
+    config,
+    configText: r.config_text,
+    records: collectRecords(config, templates, null),
+  };
+}
+
+/**
+ * The secrets of `streams[i].mappers[j].config` for each mapper whose spec marks some, as
+ * Airbyte's MapperSecretHelper splits them and MapperSecretHydrationHelper hydrates them: the
+ * mapper config alone is the JSON they work on (spec paths, then the hydration scan of that
+ * config), so a `_secret` elsewhere in the catalog is not a reference. Paths are re-rooted at the
+ * catalog.
+ */
+function mapperRecords(catalog: unknown): SecretRecord[] {
+  const out: SecretRecord[] = [];
+  const streams = isJsonObject(catalog) ? catalog.streams : undefined;
+  if (!Array.isArray(streams)) return out;
+  streams.forEach((stream, i) => {
+    const mappers = isJsonObject(stream) ? stream.mappers : undefined;
+    if (!Array.isArray(mappers)) return;
+    mappers.forEach((mapper, j) => {
+      if (!isJsonObject(mapper) || typeof mapper.name !== 'string') return;
+      const templates = MAPPER_TEMPLATES.get(mapper.name);
+      if (!templates) return;
+      const at = [key('streams'), index(i), key('mappers'), index(j), key('config')];
+      for (const record of collectRecords(mapper.config, templates, null)) {
+        out.push({
+          ...record,
+          path: under(at, record.path),
+          ...(record.template !== undefined ? { template: under(at, record.template) } : {}),
+        });
+      }
+    });
+  });
+  return out;
+}
+
+/** `path` (relative to the node at `at`) as a path from the root. */
+function under(at: readonly Segment[], path: string): string {
+  return formatPath([...at, ...parsePath(path)]);
+}
+
 /**
  * Spec-template matches first (in Airbyte's processing order), then reference nodes found by the
  * hydration scan at paths no template reached: a `_secret` left at a path the current spec no
@@ -283,7 +476,7 @@ function webhookHolder(r: WebhookRow): HolderRow {
  */
 function collectRecords(
   config: unknown,
-  templates: readonly string[] | null,
+  templates: readonly string[] | null | undefined,
   refs: ReferenceRow[] | null,
 ): SecretRecord[] {
   const records: SecretRecord[] = [];
@@ -309,7 +502,7 @@ function collectRecords(
 
 /** Fills in a reference-id node's coordinate and storage from its secret_reference row. */
 function withReference(node: ClassifiedNode, byId: Map<string, ReferenceRow>): ClassifiedNode {
-  if (node.kind !== 'reference-id' || node.referenceId === undefined) return node;
+  if (!isNodeKind(node, 'reference-id') || node.referenceId === undefined) return node;
   const ref = byId.get(node.referenceId);
   if (!ref) return node;
   const out: ClassifiedNode = { ...node };

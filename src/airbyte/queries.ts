@@ -122,6 +122,63 @@ ORDER BY w.id`;
 }
 
 /**
+ * Names of the mappers whose config schema marks a secret: only the encryption mapper's AES `key`
+ * (airbyte-config/config-models/.../mapper/configs/EncryptionMapperConfig.kt; Airbyte's
+ * MapperSecretHelper skips mappers whose spec has no secret path).
+ */
+export const SECRET_MAPPER_NAMES = ['encryption'] as const;
+
+/**
+ * A connection Airbyte still runs (deleting one sets status `deprecated`) with at least one mapper
+ * that can hold a secret. `c` is the connection row.
+ */
+const LIVE_CONNECTION_WITH_SECRET_MAPPERS = `c.status IS DISTINCT FROM 'deprecated'
+  AND jsonb_typeof(c.catalog -> 'streams') = 'array'
+  AND EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(c.catalog -> 'streams') = 'array'
+                THEN c.catalog -> 'streams' ELSE '[]'::jsonb END) st
+              WHERE ${SECRET_MAPPER_NAMES.map((n) => `st -> 'mappers' @> '${JSON.stringify([{ name: n }])}'::jsonb`).join(' OR ')})`;
+
+/**
+ * One row per live connection whose catalog has a secret-holding mapper, in id order; its
+ * workspace is its source's (Airbyte splits mapper secrets under that workspace). `filtered`: ids in $1.
+ */
+export function connectionsSql(info: AirbyteSchemaInfo, filtered = false): string {
+  return `
+SELECT c.id::text AS id, src.workspace_id::text AS workspace_id, ${workspaceOrg(info)}::text AS organization_id,
+  c.name, c.catalog::text AS config_text
+FROM connection c
+JOIN actor src ON src.id = c.source_id
+LEFT JOIN workspace w ON w.id = src.workspace_id
+WHERE ${LIVE_CONNECTION_WITH_SECRET_MAPPERS}${filtered ? ' AND c.id = ANY ($1::uuid[])' : ''}
+ORDER BY c.id`;
+}
+
+/** A builder project not deleted (deleting sets `tombstone`) with testing values. `p` is the project row. */
+const LIVE_BUILDER_TESTING_VALUES = `p.tombstone = false AND p.testing_values IS NOT NULL AND jsonb_typeof(p.testing_values) <> 'null'`;
+
+/**
+ * One row per live connector builder project with testing values, in id order, with the
+ * `connection_specification` of its manifest: the draft's, else the published active manifest's
+ * (as ConnectorBuilderProjectsHandler masks them). `filtered`: ids in $1.
+ */
+export function builderProjectsSql(info: AirbyteSchemaInfo, filtered = false): string {
+  const draft = `p.manifest_draft -> 'spec' -> 'connection_specification'`;
+  const published = info.publishedManifests
+    ? `(SELECT dm.manifest -> 'spec' -> 'connection_specification'
+         FROM active_declarative_manifest adm
+         JOIN declarative_manifest dm ON dm.actor_definition_id = adm.actor_definition_id AND dm.version = adm.version
+        WHERE adm.actor_definition_id = p.actor_definition_id)`
+    : 'NULL::jsonb';
+  return `
+SELECT p.id::text AS id, p.workspace_id::text AS workspace_id, ${workspaceOrg(info)}::text AS organization_id,
+  p.name, p.testing_values::text AS config_text, COALESCE(${draft}, ${published}) AS connection_specification
+FROM connector_builder_project p
+LEFT JOIN workspace w ON w.id = p.workspace_id
+WHERE ${LIVE_BUILDER_TESTING_VALUES}${filtered ? ' AND p.id = ANY ($1::uuid[])' : ''}
+ORDER BY p.id`;
+}
+
+/**
  * The distinct version ids live actors and OAuth parameters resolve to (the specs to load);
  * `filtered`: only actors with ids in $1 and OAuth parameters with ids in $2 (uuid[]).
  */
@@ -167,9 +224,33 @@ export function countHoldersSql(info: AirbyteSchemaInfo): string {
   const webhooks = info.webhookConfigs
     ? `(SELECT count(*) FROM workspace w WHERE w.webhook_operation_configs IS NOT NULL AND jsonb_typeof(w.webhook_operation_configs) <> 'null')`
     : '0';
+  const connections = info.connectionCatalogs
+    ? `(SELECT count(*) FROM connection c JOIN actor src ON src.id = c.source_id WHERE ${LIVE_CONNECTION_WITH_SECRET_MAPPERS})`
+    : '0';
+  const builderProjects = info.builderTestingValues
+    ? `(SELECT count(*) FROM connector_builder_project p WHERE ${LIVE_BUILDER_TESTING_VALUES})`
+    : '0';
   return `
 SELECT (SELECT count(*) FROM actor a WHERE ${LIVE_ACTOR})::int AS actors,
-  ${oauth}::int AS oauth_parameters, ${webhooks}::int AS webhooks`;
+  ${oauth}::int AS oauth_parameters, ${webhooks}::int AS webhooks,
+  ${connections}::int AS connections, ${builderProjects}::int AS builder_projects`;
+}
+
+/**
+ * Every secret_persistence_config row with a coordinate: the coordinate names, in Airbyte's
+ * default store, the JSON config of a runtime secret persistence (SecretPersistenceConfigServiceJooqImpl
+ * reads it with fetchJsonSecretFromDefaultSecretPersistence). `scope_type` came in 0.50.33.
+ */
+export function secretPersistenceConfigsSql(info: AirbyteSchemaInfo): string {
+  const scopeType = info.tables.secret_persistence_config?.includes('scope_type')
+    ? 'spc.scope_type::text'
+    : 'NULL::text';
+  return `
+SELECT spc.id::text AS id, ${scopeType} AS scope_type, spc.scope_id::text AS scope_id,
+  spc.secret_persistence_config_coordinate AS coordinate
+FROM secret_persistence_config spc
+WHERE spc.secret_persistence_config_coordinate IS NOT NULL AND spc.secret_persistence_config_coordinate <> ''
+ORDER BY spc.id`;
 }
 
 /** Every coordinate in the plaintext `secrets` table (never the payload). */

@@ -18,6 +18,10 @@ export const HOLDER_COLUMNS: Record<HolderKind, { table: string; column: string;
       referenceScope: 'actor_oauth_parameter',
     },
     workspace_webhook: { table: 'workspace', column: 'webhook_operation_configs' },
+    // Mapper secrets and builder testing values are split with createFromConfigLegacy: plain
+    // `{"_secret": C}` nodes, never secret_reference rows.
+    connection_catalog: { table: 'connection', column: 'catalog' },
+    builder_testing_values: { table: 'connector_builder_project', column: 'testing_values' },
   };
 
 type Queryable = Pick<pg.ClientBase, 'query'>;

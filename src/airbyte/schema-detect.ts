@@ -15,6 +15,11 @@ export const AIRBYTE_TABLES = [
   'secret_config',
   'secret_reference',
   'secrets',
+  'connection',
+  'connector_builder_project',
+  'declarative_manifest',
+  'active_declarative_manifest',
+  'secret_persistence_config',
 ] as const;
 export type AirbyteTable = (typeof AIRBYTE_TABLES)[number];
 
@@ -41,6 +46,14 @@ export interface AirbyteSchemaInfo {
   secretsTable: boolean;
   /** workspace.webhook_operation_configs. */
   webhookConfigs: boolean;
+  /** connection.catalog, whose stream mappers may hold secrets (mappers: 1.2+; the column is older). */
+  connectionCatalogs: boolean;
+  /** connector_builder_project.testing_values (0.50.33+). */
+  builderTestingValues: boolean;
+  /** declarative_manifest and active_declarative_manifest: the published manifest of a builder project. */
+  publishedManifests: boolean;
+  /** secret_persistence_config.secret_persistence_config_coordinate (0.50.24+). */
+  secretPersistenceConfigs: boolean;
 }
 
 export function hasColumn(info: AirbyteSchemaInfo, table: AirbyteTable, column: string): boolean {
@@ -79,6 +92,10 @@ export async function detectAirbyteSchema(db: Pick<pg.Pool, 'query'>): Promise<A
     secretReferences: Boolean(tables.secret_storage && tables.secret_config && tables.secret_reference),
     secretsTable: Boolean(tables.secrets),
     webhookConfigs: false,
+    connectionCatalogs: false,
+    builderTestingValues: false,
+    publishedManifests: false,
+    secretPersistenceConfigs: false,
   };
   info.workspaceOrganization = hasColumn(info, 'workspace', 'organization_id');
   info.oauthParameterOrganization = hasColumn(info, 'actor_oauth_parameter', 'organization_id');
@@ -86,5 +103,19 @@ export async function detectAirbyteSchema(db: Pick<pg.Pool, 'query'>): Promise<A
     Boolean(tables.actor_definition_version) && hasColumn(info, 'actor_definition', 'default_version_id');
   info.versionPins = Boolean(tables.scoped_configuration) && info.definitionVersions;
   info.webhookConfigs = hasColumn(info, 'workspace', 'webhook_operation_configs');
+  info.connectionCatalogs =
+    hasColumn(info, 'connection', 'catalog') && hasColumn(info, 'connection', 'source_id');
+  info.builderTestingValues =
+    hasColumn(info, 'connector_builder_project', 'testing_values') &&
+    hasColumn(info, 'connector_builder_project', 'workspace_id');
+  info.publishedManifests =
+    hasColumn(info, 'declarative_manifest', 'manifest') &&
+    hasColumn(info, 'active_declarative_manifest', 'version') &&
+    hasColumn(info, 'connector_builder_project', 'actor_definition_id');
+  info.secretPersistenceConfigs = hasColumn(
+    info,
+    'secret_persistence_config',
+    'secret_persistence_config_coordinate',
+  );
   return info;
 }

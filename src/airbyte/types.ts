@@ -50,8 +50,26 @@ export function isNodeKind(node: { kind: SecretNodeKind } | undefined, ...kinds:
   return node !== undefined && kinds.includes(node.kind);
 }
 
-/** Which table and column a holder row lives in. */
-export type HolderKind = 'actor' | 'actor_oauth_parameter' | 'workspace_webhook';
+/**
+ * Which table and column a holder row lives in: `actor.configuration`,
+ * `actor_oauth_parameter.configuration`, `workspace.webhook_operation_configs`, `connection.catalog`
+ * (the configs of its mappers) and `connector_builder_project.testing_values`.
+ */
+export type HolderKind =
+  | 'actor'
+  | 'actor_oauth_parameter'
+  | 'workspace_webhook'
+  | 'connection_catalog'
+  | 'builder_testing_values';
+
+/** Every holder kind, in the order the inventory reads them. */
+export const HOLDER_KINDS: readonly HolderKind[] = [
+  'actor',
+  'actor_oauth_parameter',
+  'workspace_webhook',
+  'connection_catalog',
+  'builder_testing_values',
+];
 
 /** One secret found in the database. */
 export interface SecretRecord {
@@ -65,15 +83,18 @@ export interface SecretRecord {
 /** One row that holds secrets, with its JSON and every secret found in it. */
 export interface HolderRow {
   holder: HolderKind;
-  /** actor.id, actor_oauth_parameter.id or workspace.id */
+  /** actor.id, actor_oauth_parameter.id, workspace.id, connection.id or connector_builder_project.id */
   rowId: string;
   workspaceId: string | null;
   organizationId: string | null;
-  /** Display name: the actor's name, the workspace's name for webhooks. */
+  /** Display name: the actor's, connection's or builder project's name; the workspace's name for webhooks. */
   name: string;
   actorType?: 'source' | 'destination';
   definitionId?: string;
-  /** How the spec was found: `ok`, `missing` (no version or spec), or `not-needed` (webhooks use a fixed schema). */
+  /**
+   * How the spec was found: `ok`, `missing` (no version or spec), or `not-needed` (webhooks and
+   * mapper configs have a fixed schema).
+   */
   spec: 'ok' | 'missing' | 'not-needed';
   /** The JSON as read (holds plaintext: keep in memory only, never print). */
   config: unknown;

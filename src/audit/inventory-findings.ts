@@ -117,6 +117,8 @@ export const WHAT: Readonly<Record<HolderRow['holder'], string>> = {
   actor: 'connector configuration',
   actor_oauth_parameter: 'OAuth parameters',
   workspace_webhook: 'webhook configuration',
+  connection_catalog: "connection's mapper configuration",
+  builder_testing_values: 'connector builder testing values',
 };
 
 /** A raw value at a secret path: readable by anyone who can read the database or a backup. Critical. */
@@ -188,7 +190,9 @@ export const missingSpecCheck: InventoryCheck = {
           'missing-spec',
           row.holder === 'actor'
             ? `No spec for this actor's connector version (definition ${row.definitionId ?? '?'}): plaintext secrets in it cannot be found.`
-            : `No spec for the connector of these OAuth parameters (definition ${row.definitionId ?? '?'}): plaintext secrets in them cannot be found.`,
+            : row.holder === 'builder_testing_values'
+              ? "No connection_specification in this builder project's manifest (draft or published): plaintext secrets in its testing values cannot be found."
+              : `No spec for the connector of these OAuth parameters (definition ${row.definitionId ?? '?'}): plaintext secrets in them cannot be found.`,
         ),
       );
   },

@@ -1,5 +1,5 @@
 import { EPHEMERAL_BASE_ID, parseCoordinate } from '../airbyte/coordinates.js';
-import { readSecretConfigs } from '../airbyte/inventory.js';
+import { readSecretConfigs, readSecretPersistenceConfigs } from '../airbyte/inventory.js';
 import type { SecretDescription, StoreKind } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import { type InventoryCheck, storeFinding } from './inventory-findings.js';
@@ -57,13 +57,14 @@ export function classifyOrphan(
   return {
     reason: 'unreferenced',
     message:
-      'No configuration and no secret_config row references it: a deleted connector left it behind, or a config change dropped it.',
+      'No configuration, no secret_config and no secret_persistence_config row references it: a deleted connector left it behind, or a config change dropped it.',
   };
 }
 
 /**
  * `orphaned-secret` (low): Airbyte-managed names the store holds that nothing references: no
- * reference in a configuration (whatever its kind or storage) and no live secret_config row. On
+ * reference in a configuration (whatever its kind or storage), no live secret_config row and no
+ * secret_persistence_config row. On
  * AWS a referenced coordinate's base name counts as referenced (Airbyte's read falls back to it).
  * Each candidate is described once (bounded, within the store's metadata quota) to skip names in
  * a recovery window and to learn the age of ephemeral ones where the store gives it.
@@ -91,6 +92,8 @@ export const orphanedSecretCheck: InventoryCheck = {
     for await (const c of readSecretConfigs(ctx.pool, { schema: ctx.schema })) {
       if (!c.tombstone) note(c.externalCoordinate);
     }
+    // A runtime secret persistence's config, which Airbyte reads from this store by its coordinate.
+    for await (const c of readSecretPersistenceConfigs(ctx.pool, { schema: ctx.schema })) note(c.coordinate);
     const names = await access.list();
     if (!names) return [];
 

@@ -24,7 +24,10 @@ export interface Finding {
   id: string;
   category: FindingCategory;
   severity: Severity;
-  /** Where it is: `actor`, `actor_oauth_parameter`, `workspace_webhook`, `secrets`, `secret_config`, or the store. */
+  /**
+   * Where it is: `actor`, `actor_oauth_parameter`, `workspace_webhook`, `connection_catalog`,
+   * `builder_testing_values`, `secrets`, `secret_config`, or the store.
+   */
   holder: string;
   workspaceId: string | null;
   /** actor id, or the owning row's id. */

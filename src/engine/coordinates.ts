@@ -9,8 +9,9 @@ export interface CoordinateBase {
 }
 
 /**
- * Whose id a new coordinate is based on, as Airbyte decides: the workspace for actors and webhook
- * configs; for OAuth parameters the workspace when set, else the organization.
+ * Whose id a new coordinate is based on, as Airbyte decides: the workspace for actors, webhook
+ * configs, connection mappers (the source's workspace) and builder testing values; for OAuth
+ * parameters the workspace when set, else the organization.
  */
 export function coordinateBaseFor(
   row: Pick<HolderRow, 'holder' | 'workspaceId' | 'organizationId'>,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readInventory, readSecretConfigs } from '../airbyte/inventory.js';
+import { readInventory, readSecretConfigs, readSecretPersistenceConfigs } from '../airbyte/inventory.js';
 import type { HolderKind, HolderRow } from '../airbyte/types.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
@@ -7,6 +7,9 @@ import { forEachConcurrent } from '../util/concurrent.js';
 import type { ProgressEvent } from './progress.js';
 
 const RESOLVED_KINDS = new Set(['managed-ref', 'external-ref', 'reference-id']);
+
+/** Tables that reference a coordinate outside any configuration. */
+type ConfigHolder = 'secret_config' | 'secret_persistence_config';
 
 export interface VerifyFailure {
   coordinate: string;
@@ -16,7 +19,7 @@ export interface VerifyFailure {
   detail?: string;
   references: number;
   /** The first row that refers to it. */
-  holder?: HolderKind | 'secret_config';
+  holder?: HolderKind | ConfigHolder;
   rowId?: string;
   name?: string;
   path?: string;
@@ -50,7 +53,7 @@ export interface VerifyResult {
 
 interface Reference {
   references: number;
-  holder?: HolderKind | 'secret_config';
+  holder?: HolderKind | ConfigHolder;
   rowId?: string;
   name?: string;
   path?: string;
@@ -67,7 +70,7 @@ export async function verifyReferences(
   options: {
     concurrency: number;
     compare?: SecretStore;
-    extraCoordinates?: Iterable<{ coordinate: string }>;
+    extraCoordinates?: Iterable<{ coordinate: string; holder?: ConfigHolder }>;
     onProgress?: (e: ProgressEvent) => void;
   },
 ): Promise<VerifyResult> {
@@ -108,7 +111,7 @@ export async function verifyReferences(
     references += 1;
     const seen = refs.get(extra.coordinate);
     if (seen) seen.references += 1;
-    else refs.set(extra.coordinate, { references: 1, holder: 'secret_config' });
+    else refs.set(extra.coordinate, { references: 1, holder: extra.holder ?? 'secret_config' });
   }
   let resolved = 0;
   let identical = 0;
@@ -150,15 +153,28 @@ export async function verifyReferences(
 
 const DEFAULT_STORAGE_ID = '00000000-0000-0000-0000-000000000000';
 
-/** Coordinates referenced outside configurations: secret_config rows of storages Airbyte resolves from its env. */
-export async function referencedConfigCoordinates(
-  pool: pg.Pool,
-): Promise<Array<{ coordinate: string; workspaceId: null }>> {
-  const out: Array<{ coordinate: string; workspaceId: null }> = [];
+/** A coordinate referenced outside configurations, and the table that references it. */
+export interface ConfigCoordinate {
+  coordinate: string;
+  workspaceId: string | null;
+  holder: ConfigHolder;
+}
+
+/**
+ * Coordinates referenced outside configurations: secret_config rows of storages Airbyte resolves
+ * from its env, and secret_persistence_config rows (a runtime persistence's config, kept in the
+ * default store).
+ */
+export async function referencedConfigCoordinates(pool: pg.Pool): Promise<ConfigCoordinate[]> {
+  const out: ConfigCoordinate[] = [];
   for await (const c of readSecretConfigs(pool)) {
     const envStorage = c.secretStorageId === DEFAULT_STORAGE_ID || c.configuredFromEnvironment === true;
     if (!c.tombstone && envStorage && c.references.length > 0)
-      out.push({ coordinate: c.externalCoordinate, workspaceId: null });
+      out.push({ coordinate: c.externalCoordinate, workspaceId: null, holder: 'secret_config' });
+  }
+  for await (const c of readSecretPersistenceConfigs(pool)) {
+    const workspaceId = c.scopeType === 'workspace' ? c.scopeId : null;
+    out.push({ coordinate: c.coordinate, workspaceId, holder: 'secret_persistence_config' });
   }
   return out;
 }

@@ -61,7 +61,7 @@ export function referencesOf(row: HolderRow): Reference[] {
 
 export interface SelectionFilter {
   workspaces?: readonly string[];
-  /** Holder row ids: actor ids (also OAuth-parameter ids and, for webhooks, workspace ids). */
+  /** Holder row ids: actor ids (also OAuth-parameter, connection and builder project ids; for webhooks, workspace ids). */
   actors?: readonly string[];
   coordinates?: readonly string[];
 }

@@ -6,8 +6,9 @@
 -- `all` section for every variant and the `current` section only for a current Airbyte, so the
 -- `legacy` variant looks like an Airbyte from before organizations, version pins and secret
 -- references (roughly 0.44 to 0.50): no `organization`, no `organization_id` columns, no
--- `scoped_configuration`, no `secret_storage` / `secret_config` / `secret_reference`, and no
--- plaintext `secrets` table (a deployment that never used the database store).
+-- `scoped_configuration`, no `secret_storage` / `secret_config` / `secret_reference`, no
+-- `connector_builder_project.testing_values`, no `secret_persistence_config`, and no plaintext
+-- `secrets` table (a deployment that never used the database store).
 
 -- @variant all
 
@@ -102,6 +103,65 @@ CREATE TABLE actor_oauth_parameter (
   CONSTRAINT actor_oauth_parameter_pkey PRIMARY KEY (id)
 );
 CREATE INDEX actor_oauth_parameter_workspace_definition_idx ON actor_oauth_parameter (workspace_id, actor_definition_id);
+
+-- Connections (0.32.8). `catalog` is a ConfiguredAirbyteCatalog; since 1.2 its streams carry
+-- `mappers`, whose encryption configs hold an AES key split into the secret store.
+CREATE TYPE namespace_definition_type AS ENUM ('source', 'destination', 'customformat');
+CREATE TYPE status_type AS ENUM ('active', 'inactive', 'deprecated');
+
+CREATE TABLE connection (
+  id uuid NOT NULL,
+  namespace_definition namespace_definition_type NOT NULL,
+  namespace_format varchar(256),
+  prefix varchar(256),
+  source_id uuid NOT NULL,
+  destination_id uuid NOT NULL,
+  name varchar(256) NOT NULL,
+  catalog jsonb NOT NULL,
+  status status_type,
+  schedule jsonb,
+  manual boolean,
+  resource_requirements jsonb,
+  created_at timestamp(6) with time zone NOT NULL DEFAULT current_timestamp,
+  updated_at timestamp(6) with time zone NOT NULL DEFAULT current_timestamp,
+  CONSTRAINT connection_pkey PRIMARY KEY (id),
+  CONSTRAINT connection_source_id_fkey FOREIGN KEY (source_id) REFERENCES actor (id) ON DELETE CASCADE,
+  CONSTRAINT connection_destination_id_fkey FOREIGN KEY (destination_id) REFERENCES actor (id) ON DELETE CASCADE
+);
+CREATE INDEX connection_source_id_idx ON connection (source_id);
+CREATE INDEX connection_destination_id_idx ON connection (destination_id);
+
+-- Connector builder projects (0.41.0) and the manifests they publish.
+CREATE TABLE connector_builder_project (
+  id uuid NOT NULL,
+  workspace_id uuid NOT NULL,
+  name varchar(256) NOT NULL,
+  manifest_draft jsonb,
+  actor_definition_id uuid,
+  tombstone boolean NOT NULL DEFAULT false,
+  created_at timestamp(6) with time zone NOT NULL DEFAULT current_timestamp,
+  updated_at timestamp(6) with time zone NOT NULL DEFAULT current_timestamp,
+  CONSTRAINT connector_builder_project_pkey PRIMARY KEY (id)
+);
+CREATE INDEX connector_builder_project_workspace_idx ON connector_builder_project (workspace_id);
+
+CREATE TABLE declarative_manifest (
+  actor_definition_id uuid NOT NULL,
+  description varchar(256) NOT NULL,
+  manifest jsonb NOT NULL,
+  spec jsonb NOT NULL,
+  version bigint NOT NULL,
+  created_at timestamp(6) with time zone NOT NULL DEFAULT current_timestamp,
+  CONSTRAINT declarative_manifest_pkey PRIMARY KEY (actor_definition_id, version)
+);
+
+CREATE TABLE active_declarative_manifest (
+  actor_definition_id uuid NOT NULL,
+  version bigint NOT NULL,
+  created_at timestamp(6) with time zone NOT NULL DEFAULT current_timestamp,
+  updated_at timestamp(6) with time zone NOT NULL DEFAULT current_timestamp,
+  CONSTRAINT active_declarative_manifest_pkey PRIMARY KEY (actor_definition_id)
+);
 
 -- @variant current
 
@@ -206,6 +266,26 @@ CREATE TABLE secret_reference (
 CREATE UNIQUE INDEX secret_reference_scope_type_scope_id_hydration_path_idx
   ON secret_reference (scope_type, scope_id, coalesce(hydration_path, ''));
 CREATE INDEX secret_reference_secret_config_id_idx ON secret_reference (secret_config_id);
+
+-- The builder's testing values (0.50.33.013): secret fields split as in actor configurations.
+ALTER TABLE connector_builder_project ADD COLUMN testing_values jsonb;
+
+-- Runtime secret persistences (0.50.24.008, recreated with scope and type in 0.50.33.004): the
+-- coordinate names, in the default store, the JSON config of the persistence.
+CREATE TYPE secret_persistence_scope_type AS ENUM ('workspace', 'organization');
+CREATE TYPE secret_persistence_type AS ENUM ('google', 'aws', 'vault', 'testing');
+
+CREATE TABLE secret_persistence_config (
+  id uuid NOT NULL,
+  scope_id uuid,
+  scope_type secret_persistence_scope_type NOT NULL DEFAULT 'organization',
+  secret_persistence_config_coordinate varchar(256),
+  secret_persistence_type secret_persistence_type NOT NULL,
+  created_at timestamp(6) with time zone NOT NULL DEFAULT current_timestamp,
+  updated_at timestamp(6) with time zone NOT NULL DEFAULT current_timestamp,
+  CONSTRAINT secret_persistence_config_pkey PRIMARY KEY (id),
+  CONSTRAINT secret_persistence_config_scope_id_scope_type_key UNIQUE (scope_id, scope_type)
+);
 
 -- The plaintext database store (SECRET_PERSISTENCE=TESTING_CONFIG_DB_TABLE). No Flyway migration
 -- creates it: Airbyte creates it on first use, in the same database.

@@ -27,6 +27,9 @@ export const SEED_SHAPES = [
   'oauth-parameters', // actor_oauth_parameter rows (organization, workspace, instance-wide)
   'webhooks', // workspace.webhook_operation_configs auth tokens
   'orphans', // `secrets` rows that no config references (left by deleted actors)
+  'connection-mappers', // connection.catalog stream mappers: AES encryption keys
+  'builder-projects', // connector_builder_project.testing_values
+  'secret-persistence-config', // secret_persistence_config: a runtime persistence's config in `secrets`
 ] as const;
 export type SeedShape = (typeof SEED_SHAPES)[number];
 
@@ -87,6 +90,12 @@ export interface SeedManifest {
   } | null;
   oauthParameters: string[];
   webhookWorkspaces: string[];
+  /** Live connections whose catalogs hold mapper secrets. */
+  connections: string[];
+  /** Live connector builder projects with testing values. */
+  builderProjects: string[];
+  /** secret_persistence_config rows and the coordinate each names in `secrets`. */
+  secretPersistenceConfigs: Array<{ id: string; coordinate: string }>;
   /** Coordinates in `secrets` that nothing references. */
   orphanCoordinates: string[];
   counts: Partial<Record<PlantedKind, number>>;

@@ -80,7 +80,7 @@ export class Planter {
     }
   }
 
-  coordinate(h: Pick<Holder, 'prefix' | 'baseId'>, version = 1 + this.#rng.int(3)): string {
+  coordinate(h: { prefix: string; baseId: string }, version = 1 + this.#rng.int(3)): string {
     return formatCoordinate({ prefix: h.prefix, baseId: h.baseId, uuid: this.#rng.uuid(), version });
   }
 
@@ -153,6 +153,23 @@ export class Planter {
     const c = this.coordinate(h);
     this.#storeValue(c);
     this.#manifest.orphanCoordinates.push(c);
+    return c;
+  }
+
+  /**
+   * A runtime secret persistence's config stored in the default store, as
+   * SecretPersistenceConfigHandler writes it: JSON text under an `airbyte_rsm_ORGANIZATION_<org>_…`
+   * coordinate. Null when this database has no `secrets` table to hold it.
+   */
+  runtimePersistenceConfig(organizationId: string): string | null {
+    if (!this.#secretsTable) return null;
+    const c = this.coordinate({ prefix: 'rsm_ORGANIZATION_', baseId: organizationId }, 1);
+    const payload = JSON.stringify({
+      awsAccessKey: this.canary(),
+      awsSecretAccessKey: this.canary(),
+      awsRegion: 'eu-west-1',
+    });
+    this.#secrets.push({ coordinate: c, payload });
     return c;
   }
 

@@ -4,6 +4,8 @@ import { expandTemplates, secretPathTemplates } from '../airbyte/paths.js';
 import { type AirbyteSchemaInfo, detectAirbyteSchema } from '../airbyte/schema-detect.js';
 import { type Db, withTransaction } from '../journal/transaction.js';
 import { UsageError } from '../util/errors.js';
+import { buildBuilderProjects } from './builder-projects.js';
+import { buildConnections, type Endpoints } from './connections.js';
 import type { Connector, SeedContext, Workspace } from './context.js';
 import { fakeConfig } from './fake-config.js';
 import { NODE_SHAPES, type NodeShape, SEED_SHAPES, type SeedManifest, type SeedShape } from './manifest.js';
@@ -15,10 +17,14 @@ import { loadSeedConnectors, type SeedConnector } from './specs.js';
 import {
   type ActorRow,
   insertActors,
+  insertBuilderProjects,
+  insertConnections,
   insertDefaultSecretStorage,
   insertDefinitions,
   insertOAuthParameters,
   insertOrganizations,
+  insertPublishedManifests,
+  insertSecretPersistenceConfigs,
   insertVersionPins,
   insertVersions,
   insertWorkspaces,
@@ -114,6 +120,8 @@ class Seeder {
   #missingSpecDefinition: string | null = null;
   #actorRows: ActorRow[] = [];
   #pinRows: PinRow[] = [];
+  /** The first live source and destination of each workspace, for sample connections. */
+  #ends = new Map<string, { sourceId?: string; destinationId?: string }>();
 
   constructor(
     client: pg.ClientBase,
@@ -156,8 +164,38 @@ class Seeder {
       const rows = buildOAuthParameters(this.#ctx);
       await insertOAuthParameters(this.#client, rows, this.#ctx.info.oauthParameterOrganization);
     }
+    // After everything else, so these draw from the random stream last and the rest stays as it was.
+    await this.#holdersBesideActors();
     await this.#ctx.planter.flush(this.#client);
     return this.#ctx.manifest;
+  }
+
+  /** Connection mappers, builder testing values and a runtime persistence's config, where the schema has them. */
+  async #holdersBesideActors(): Promise<void> {
+    const { info, manifest, planter } = this.#ctx;
+    if (this.#shapes.has('connection-mappers') && info.connectionCatalogs) {
+      const endpoints: Endpoints[] = [];
+      for (const w of this.#ctx.workspaces) {
+        const e = this.#ends.get(w.id);
+        if (e?.sourceId && e.destinationId)
+          endpoints.push({ workspaceId: w.id, sourceId: e.sourceId, destinationId: e.destinationId });
+      }
+      await insertConnections(this.#client, buildConnections(this.#ctx, endpoints));
+    }
+    if (this.#shapes.has('builder-projects') && info.builderTestingValues) {
+      const { projects, published } = buildBuilderProjects(this.#ctx);
+      await insertBuilderProjects(this.#client, projects);
+      if (info.publishedManifests) await insertPublishedManifests(this.#client, published);
+    }
+    const org = manifest.organizations[0];
+    if (this.#shapes.has('secret-persistence-config') && info.secretPersistenceConfigs && org) {
+      const coordinate = planter.runtimePersistenceConfig(org);
+      if (coordinate) {
+        const id = this.#ctx.rng.uuid();
+        await insertSecretPersistenceConfigs(this.#client, [{ id, scopeId: org, coordinate }]);
+        manifest.secretPersistenceConfigs.push({ id, coordinate });
+      }
+    }
   }
 
   async #organizationsAndWorkspaces(): Promise<void> {
@@ -340,7 +378,12 @@ class Seeder {
   #pushActor(row: ActorRow): void {
     this.#actorRows.push(row);
     this.#ctx.manifest.actors++;
-    if (!row.tombstone) this.#ctx.manifest.liveActors++;
+    if (row.tombstone) return;
+    this.#ctx.manifest.liveActors++;
+    const ends = this.#ends.get(row.workspaceId) ?? {};
+    if (row.actorType === 'source') ends.sourceId ??= row.id;
+    else ends.destinationId ??= row.id;
+    this.#ends.set(row.workspaceId, ends);
   }
 
   async #flushActors(): Promise<void> {
@@ -384,6 +427,9 @@ function emptyManifest(variant: AirbyteSchemaVariant, seed: string, specsDir: st
     pinnedPath: null,
     oauthParameters: [],
     webhookWorkspaces: [],
+    connections: [],
+    builderProjects: [],
+    secretPersistenceConfigs: [],
     orphanCoordinates: [],
     counts: {},
   };

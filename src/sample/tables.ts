@@ -279,6 +279,129 @@ export function insertSecretReferences(client: pg.ClientBase, rows: SecretRefere
   );
 }
 
+export interface ConnectionRow {
+  id: string;
+  sourceId: string;
+  destinationId: string;
+  name: string;
+  /** JSON text of a ConfiguredAirbyteCatalog. */
+  catalog: string;
+  status: 'active' | 'inactive' | 'deprecated';
+}
+
+export function insertConnections(client: pg.ClientBase, rows: ConnectionRow[]): Promise<void> {
+  return insertRows(
+    client,
+    'connection',
+    [
+      uuid('id'),
+      enumOf('namespace_definition', 'namespace_definition_type'),
+      uuid('source_id'),
+      uuid('destination_id'),
+      text('name'),
+      json('catalog'),
+      enumOf('status', 'status_type'),
+      bool('manual'),
+    ],
+    rows.map((r) => [r.id, 'source', r.sourceId, r.destinationId, r.name, r.catalog, r.status, true]),
+  );
+}
+
+export interface BuilderProjectRow {
+  id: string;
+  workspaceId: string;
+  name: string;
+  /** JSON text or null. */
+  manifestDraft: string | null;
+  actorDefinitionId: string | null;
+  tombstone: boolean;
+  /** JSON text. */
+  testingValues: string;
+}
+
+export function insertBuilderProjects(client: pg.ClientBase, rows: BuilderProjectRow[]): Promise<void> {
+  return insertRows(
+    client,
+    'connector_builder_project',
+    [
+      uuid('id'),
+      uuid('workspace_id'),
+      text('name'),
+      json('manifest_draft'),
+      uuid('actor_definition_id'),
+      bool('tombstone'),
+      json('testing_values'),
+    ],
+    rows.map((r) => [
+      r.id,
+      r.workspaceId,
+      r.name,
+      r.manifestDraft,
+      r.actorDefinitionId,
+      r.tombstone,
+      r.testingValues,
+    ]),
+  );
+}
+
+export interface PublishedManifestRow {
+  actorDefinitionId: string;
+  version: number;
+  /** JSON text of the manifest and of the connector spec made from it. */
+  manifest: string;
+  spec: string;
+}
+
+/** A declarative_manifest and the active_declarative_manifest row that makes it current. */
+export async function insertPublishedManifests(
+  client: pg.ClientBase,
+  rows: PublishedManifestRow[],
+): Promise<void> {
+  await insertRows(
+    client,
+    'declarative_manifest',
+    [uuid('actor_definition_id'), text('description'), json('manifest'), json('spec'), bigint('version')],
+    rows.map((r) => [
+      r.actorDefinitionId,
+      'Published from the Connector Builder',
+      r.manifest,
+      r.spec,
+      r.version,
+    ]),
+  );
+  await insertRows(
+    client,
+    'active_declarative_manifest',
+    [uuid('actor_definition_id'), bigint('version')],
+    rows.map((r) => [r.actorDefinitionId, r.version]),
+  );
+}
+
+export interface SecretPersistenceConfigRow {
+  id: string;
+  scopeId: string;
+  coordinate: string;
+}
+
+/** Organization-scoped runtime secret persistences of type aws. */
+export function insertSecretPersistenceConfigs(
+  client: pg.ClientBase,
+  rows: SecretPersistenceConfigRow[],
+): Promise<void> {
+  return insertRows(
+    client,
+    'secret_persistence_config',
+    [
+      uuid('id'),
+      uuid('scope_id'),
+      enumOf('scope_type', 'secret_persistence_scope_type'),
+      text('secret_persistence_config_coordinate'),
+      enumOf('secret_persistence_type', 'secret_persistence_type'),
+    ],
+    rows.map((r) => [r.id, r.scopeId, 'organization', r.coordinate, 'aws']),
+  );
+}
+
 /** Rows of the plaintext database store. */
 export function insertSecrets(
   client: pg.ClientBase,
@@ -295,5 +418,6 @@ export function insertSecrets(
 const uuid = (name: string): Column => ({ name, type: 'uuid' });
 const text = (name: string): Column => ({ name, type: 'text' });
 const bool = (name: string): Column => ({ name, type: 'bool' });
+const bigint = (name: string): Column => ({ name, type: 'int', cast: 'bigint' });
 const json = (name: string): Column => ({ name, type: 'text', cast: 'jsonb' });
 const enumOf = (name: string, type: string): Column => ({ name, type: 'text', cast: type });

@@ -160,7 +160,8 @@ for (const variant of ['current', 'legacy'] as const) {
         return;
       }
       const stored = manifest.planted.filter((p) => p.inSecretsTable).map((p) => p.coordinate!);
-      assert.deepEqual(coords.sort(), [...stored, ...manifest.orphanCoordinates].sort());
+      const persistence = manifest.secretPersistenceConfigs.map((c) => c.coordinate);
+      assert.deepEqual(coords.sort(), [...stored, ...manifest.orphanCoordinates, ...persistence].sort());
       const refs = manifest.planted.filter((p) => p.referenceId);
       assert.equal(configs.length, refs.length);
       for (const c of configs) {

@@ -48,7 +48,11 @@ for (const variant of ['current', 'legacy'] as const) {
       const s = report.summary;
       assert.equal(
         s.holdersScanned,
-        manifest.liveActors + manifest.oauthParameters.length + manifest.webhookWorkspaces.length,
+        manifest.liveActors +
+          manifest.oauthParameters.length +
+          manifest.webhookWorkspaces.length +
+          manifest.connections.length +
+          manifest.builderProjects.length,
       );
       assert.equal(s.secretsFound, manifest.planted.length);
       const total = Object.values(s.byCategory).reduce((a, b) => a + (b ?? 0), 0);

@@ -62,7 +62,8 @@ describe('import fences (biome noRestrictedImports)', () => {
       folder: 'emulators',
       forbidden:
         "import { createVaultStore } from '../stores/vault/store.js';\nexport const probe = createVaultStore;\n",
-      allowed: "import { startVaultEmulator } from './vault/index.js';\nexport const probe = startVaultEmulator;\n",
+      allowed:
+        "import { startVaultEmulator } from './vault/index.js';\nexport const probe = startVaultEmulator;\n",
     },
   ];
 

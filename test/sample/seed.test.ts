@@ -97,13 +97,23 @@ describe('seedAirbyteDatabase', () => {
   test('canaries are unique, recognisable, and exactly the values written', async () => {
     assert.equal(new Set(current.canaries).size, current.canaries.length);
     for (const c of current.canaries) assert.match(c, CANARY);
-    const stored = await currentPool.query<{ payload: string }>('SELECT payload FROM secrets');
     const inline = await currentPool.query<{ text: string }>(
       `SELECT configuration::text AS text FROM actor
        UNION ALL SELECT configuration::text FROM actor_oauth_parameter
-       UNION ALL SELECT webhook_operation_configs::text FROM workspace WHERE webhook_operation_configs IS NOT NULL`,
+       UNION ALL SELECT webhook_operation_configs::text FROM workspace WHERE webhook_operation_configs IS NOT NULL
+       UNION ALL SELECT catalog::text FROM connection
+       UNION ALL SELECT testing_values::text FROM connector_builder_project WHERE testing_values IS NOT NULL`,
     );
-    const found = new Set<string>(stored.rows.map((r) => r.payload));
+    // A runtime secret persistence's config is JSON holding canaries; every other payload is one.
+    const persistence = new Set(current.secretPersistenceConfigs.map((c) => c.coordinate));
+    const stored = await currentPool.query<{ coordinate: string; payload: string }>(
+      'SELECT coordinate, payload FROM secrets',
+    );
+    const found = new Set<string>(
+      stored.rows.filter((r) => !persistence.has(r.coordinate)).map((r) => r.payload),
+    );
+    for (const r of stored.rows.filter((x) => persistence.has(x.coordinate)))
+      for (const m of r.payload.matchAll(/canary-[0-9a-f]{16}/g)) found.add(m[0]);
     for (const r of inline.rows) for (const m of r.text.matchAll(/canary-[0-9a-f]{16}/g)) found.add(m[0]);
     assert.deepEqual([...found].sort(), [...current.canaries].sort());
   });
