@@ -5,7 +5,7 @@ import { quoteIdent } from './schema.js';
 /** A row of `migration_run`. */
 export interface RunRow {
   id: string;
-  kind: 'migrate' | 'rekey';
+  kind: 'migrate' | 'rekey' | 'sync' | 'cleanup';
   state: 'running' | 'completed' | 'failed' | 'rolled-back';
   started_at: Date;
   finished_at: Date | null;
@@ -22,8 +22,19 @@ export interface RunRow {
  * What an item does: migrate's `copy`, `extract`, `skip`, `conflict`; re-keying's `rekey` (value
  * under a new coordinate, reference rewritten), `reencrypt` (key or tags changed in place) and
  * `delete-old` (an old name deleted after the rewrite). `copy` also names rekey's legacy-name fix.
+ * A sync's `copy` goes to its target, `copy-back` to its source; `delete` is a deletion by
+ * `cleanup` or `rollback --delete-created` (`target_outcome` says how: deleted or scheduled).
  */
-export type ItemAction = 'copy' | 'extract' | 'skip' | 'conflict' | 'rekey' | 'reencrypt' | 'delete-old';
+export type ItemAction =
+  | 'copy'
+  | 'copy-back'
+  | 'extract'
+  | 'skip'
+  | 'conflict'
+  | 'rekey'
+  | 'reencrypt'
+  | 'delete-old'
+  | 'delete';
 
 /**
  * A secret_config/secret_reference row a rewrite inserted (rollback deletes it), or, with
@@ -40,7 +51,16 @@ export interface ItemRow {
   run_id: string;
   item_key: string;
   action: ItemAction;
-  state: 'pending' | 'verified' | 'rewritten' | 'failed' | 'conflict' | 'superseded' | 'rolled-back';
+  state:
+    | 'pending'
+    | 'verified'
+    | 'rewritten'
+    | 'failed'
+    | 'conflict'
+    | 'superseded'
+    | 'rolled-back'
+    | 'deleted'
+    | 'restored';
   holder: string | null;
   row_id: string | null;
   path: string | null;
