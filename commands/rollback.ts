@@ -1,28 +1,36 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { deletionFlags } from '../src/cli/cleanup-flags.js';
+import { confirm, onTerminal } from '../src/cli/confirm.js';
+import { airbyteStoreEvidence } from '../src/cli/context.js';
 import { example } from '../src/cli/examples.js';
 import { fromStoreFlags, targetStoreFlags, toStoreFlags } from '../src/cli/store-flags.js';
-import { type RollbackResult, rollbackRun } from '../src/migrate/rollback.js';
-import { renderRollback } from '../src/report/migration.js';
+import { type RollbackOptions, type RollbackResult, rollbackRun } from '../src/migrate/rollback.js';
+import { renderRollbackRun } from '../src/report/cleanup.js';
 
 export default class Rollback extends BaseCommand {
   static override summary = 'Restore every configuration a run changed, as it was before the run.';
   static override description =
-    'Puts back each configuration the run rewrote, from its journaled pre-image; plaintext values come back from the stores. A row changed since the run is refused, not overwritten. With --delete-created, also deletes from the stores what the run created there — only do that before Airbyte was switched to the target.';
+    "Puts back each configuration the run rewrote, from its journaled pre-image; plaintext values come back from the stores. A row changed since the run is refused, not overwritten. With --delete-created, also deletes from the stores what the run created there, except any coordinate a configuration still references; it refuses while Airbyte's env (or --airbyte-uses) names a store it would delete from. Asks on a terminal before deleting (--yes skips); --dry-run changes nothing. Deletions are journaled in the run ('runs show').";
   static override examples = [
     example(
       'Undo a run (same stores as the run)',
       '3f0c2a1e-… --to vault --vault-address https://vault:8200',
     ),
-    example('Undo it and remove what it created', '3f0c2a1e-… --to vault --delete-created'),
+    example(
+      'See what undoing it and removing what it created would do',
+      '3f0c2a1e-… --to vault --delete-created --dry-run',
+    ),
+    example('Undo it and remove what it created', '3f0c2a1e-… --to vault --delete-created --yes'),
   ];
   static override args = { run: Args.string({ required: true, description: 'Run id (from `runs`).' }) };
   static override flags = {
     ...fromStoreFlags,
     ...toStoreFlags,
     ...targetStoreFlags,
+    ...deletionFlags,
     'delete-created': Flags.boolean({
-      summary: 'Also delete the secrets the run created in the target and source stores.',
+      summary: 'Also delete the secrets the run created that no configuration references any more.',
     }),
   };
 
@@ -31,15 +39,25 @@ export default class Rollback extends BaseCommand {
     const db = await this.openDatabase(flags);
     const source = await this.openStore('from', flags, db);
     const target = await this.openStore('to', flags, db);
-    const result = await rollbackRun({
+    const options: RollbackOptions = {
       pool: db.pool,
       runId: args.run,
       source,
       target,
       journalSchema: flags['journal-schema'],
       deleteCreated: flags['delete-created'],
+      dryRun: flags['dry-run'],
+      airbyteEvidence: () => airbyteStoreEvidence(flags),
       onProgress: this.onProgress,
-    });
-    return this.finish(result, renderRollback, !result.ok);
+    };
+    if (options.deleteCreated && !flags.yes && !flags['dry-run'] && onTerminal() && !this.jsonEnabled()) {
+      const planned = await rollbackRun({ ...options, dryRun: true });
+      this.endProgress();
+      this.log(renderRollbackRun(planned));
+      if (!(await confirm('Roll back and delete these secrets?')))
+        return this.finish(planned, renderRollbackRun);
+    }
+    const result = await rollbackRun(options);
+    return this.finish(result, renderRollbackRun, !result.ok);
   }
 }

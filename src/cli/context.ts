@@ -81,6 +81,31 @@ export async function currentAirbyteStore(flags: Record<string, unknown>): Promi
   return choice.origin === 'default' ? undefined : choice.kind;
 }
 
+/**
+ * Everything that says which store Airbyte uses, for the commands that delete: `--airbyte-uses`
+ * (typed by the operator), the `type` in Airbyte's values file (`--airbyte-values`), and Airbyte's
+ * env (SECRET_PERSISTENCE, when set). An unset env is no evidence: on a workstation it is the normal case.
+ */
+export async function airbyteStoreEvidence(flags: {
+  'airbyte-uses'?: string | undefined;
+  'airbyte-values'?: string | undefined;
+}): Promise<Array<{ kind: string; origin: string }>> {
+  const evidence: Array<{ kind: string; origin: string }> = [];
+  const typed = flags['airbyte-uses'];
+  if (typed) {
+    const choice = await chooseStoreKind({ side: 'from', store: typed, env: {}, flags: {} });
+    evidence.push({ kind: choice.kind, origin: '--airbyte-uses' });
+  }
+  const values = flags['airbyte-values'];
+  if (values) {
+    const choice = await chooseStoreKind({ side: 'from', valuesFile: values, env: {}, flags: {} });
+    if (choice.origin !== 'default') evidence.push({ kind: choice.kind, origin: choice.origin });
+  }
+  const env = await currentAirbyteStore({});
+  if (env) evidence.push({ kind: env, origin: 'SECRET_PERSISTENCE' });
+  return evidence;
+}
+
 export type StoreInUseFlags = Record<string, unknown> & {
   store?: string | undefined;
   'store-values'?: string | undefined;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { parseExactJson, stringifyExactJson } from '../airbyte/exact-json.js';
+import { readInventory } from '../airbyte/inventory.js';
 import {
   deleteCreatedReferences,
   lockHolderRow,
@@ -9,8 +10,9 @@ import {
 import type { HolderKind } from '../airbyte/types.js';
 import { expectedAfterRewrite, markersOf, restoreOriginal } from '../engine/pre-image.js';
 import type { ProgressEvent } from '../engine/progress.js';
+import { referencedConfigCoordinates } from '../engine/verify.js';
 import { writeVerified } from '../engine/write-verified.js';
-import { Journal } from '../journal/index.js';
+import { type ItemRow, Journal } from '../journal/index.js';
 import { withTransaction } from '../journal/transaction.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
@@ -26,6 +28,10 @@ export interface RollbackOptions {
   journalSchema?: string;
   /** Also delete from the stores what the run created there (before Airbyte switched to them!). */
   deleteCreated?: boolean;
+  /** Only report what would be restored and deleted; change nothing. */
+  dryRun?: boolean;
+  /** What says which store Airbyte uses (its env): deleting from that store is refused. */
+  airbyteEvidence?: () => Promise<Array<{ kind: string; origin: string }>>;
   onProgress?: (e: ProgressEvent) => void;
 }
 
@@ -36,6 +42,10 @@ export interface RollbackResult {
   refused: Array<{ holder: string; rowId: string; reason: string }>;
   alreadyRolledBack: number;
   deleted: Array<{ store: string; coordinate: string; outcome: string }>;
+  /** Created by the run but still referenced by a configuration: never deleted. */
+  keptReferenced?: Array<{ store: string; coordinate: string }>;
+  /** A dry run: nothing was changed; `restored` and `deleted` say what would be. */
+  dryRun?: boolean;
   /** Re-keying runs: old names written back from their new coordinate because they were gone (deleted with --delete-old). */
   recreated?: Array<{ coordinate: string; outcome: string }>;
   ok: boolean;
@@ -64,7 +74,11 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     deleted: [],
     ok: true,
   };
+  const created = options.deleteCreated ? createdSecrets(await journal.items(run.id), options) : [];
+  if (created.length && options.airbyteEvidence)
+    await refuseDeletingInUse(created, await options.airbyteEvidence());
   const images = await journal.preImages(run.id);
+  if (options.dryRun) return dryRunRollback(options, result, images, created);
   let done = 0;
   for (const image of images) {
     options.onProgress?.({ phase: 'rollback', done: done++, total: images.length });
@@ -128,17 +142,138 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     else result.restored += 1;
   }
   if (options.deleteCreated) {
-    for (const item of await journal.items(run.id)) {
-      if (!item.coordinate) continue;
-      if (item.target_outcome === 'created')
-        result.deleted.push(await deleteOne(options.target, item.coordinate));
-      if (item.source_outcome === 'created')
-        result.deleted.push(await deleteOne(options.source, item.coordinate));
-      await journal.updateItem(run.id, item.item_key, { state: 'rolled-back' });
+    // Read after the rows were restored: what a configuration still references stays.
+    const referenced = await referencedCoordinates(options.pool);
+    for (const secret of created) {
+      if (referenced.has(secret.coordinate)) {
+        result.keptReferenced ??= [];
+        result.keptReferenced.push({ store: secret.store.kind, coordinate: secret.coordinate });
+        continue;
+      }
+      const key = `delete:${secret.side}:${secret.coordinate}`;
+      await journal.upsertItems(run.id, [deletionItem(key, secret.coordinate)]);
+      const deleted = await deleteOne(secret.store, secret.coordinate);
+      result.deleted.push(deleted);
+      await journal.updateItem(run.id, key, {
+        state: deleted.outcome === 'failed' ? 'failed' : 'deleted',
+        ...(secret.side === 'target'
+          ? { target_outcome: deleted.outcome }
+          : { source_outcome: deleted.outcome }),
+        attempts: 1,
+      });
+      await journal.updateItem(run.id, secret.itemKey, { state: 'rolled-back' });
     }
   }
   result.ok = result.refused.length === 0 && result.deleted.every((d) => d.outcome !== 'failed');
   await journal.markRun(run.id, result.ok ? 'rolled-back' : run.state);
+  return result;
+}
+
+/** A secret the run created in one of its stores (a candidate for `--delete-created`). */
+interface CreatedSecret {
+  itemKey: string;
+  coordinate: string;
+  side: 'target' | 'source';
+  store: SecretStore;
+}
+
+function createdSecrets(items: ItemRow[], options: RollbackOptions): CreatedSecret[] {
+  const out: CreatedSecret[] = [];
+  for (const item of items) {
+    if (!item.coordinate || item.action === 'delete') continue;
+    if (item.target_outcome === 'created')
+      out.push({
+        itemKey: item.item_key,
+        coordinate: item.coordinate,
+        side: 'target',
+        store: options.target,
+      });
+    if (item.source_outcome === 'created')
+      out.push({
+        itemKey: item.item_key,
+        coordinate: item.coordinate,
+        side: 'source',
+        store: options.source,
+      });
+  }
+  return out;
+}
+
+/** Deleting from the store Airbyte's env names would take from Airbyte what it may read: refused, before any change. */
+async function refuseDeletingInUse(
+  created: CreatedSecret[],
+  evidence: Array<{ kind: string; origin: string }>,
+): Promise<void> {
+  for (const e of evidence) {
+    const inUse = created.find((c) => c.store.kind === e.kind);
+    if (inUse) {
+      throw new UsageError(
+        `${e.origin} says Airbyte uses ${e.kind}, and --delete-created would delete from it (${inUse.store.description}): roll back without --delete-created, or switch Airbyte away first`,
+      );
+    }
+  }
+}
+
+/** Every coordinate a configuration or secret_config row references now. */
+async function referencedCoordinates(pool: pg.Pool): Promise<Set<string>> {
+  const referenced = new Set<string>();
+  for await (const row of readInventory(pool))
+    for (const r of row.records) if (r.node.coordinate) referenced.add(r.node.coordinate);
+  for (const c of await referencedConfigCoordinates(pool)) referenced.add(c.coordinate);
+  return referenced;
+}
+
+function deletionItem(key: string, coordinate: string) {
+  return {
+    item_key: key,
+    action: 'delete' as const,
+    state: 'pending' as const,
+    holder: null,
+    row_id: null,
+    path: null,
+    workspace_id: null,
+    coordinate,
+    reason: null,
+  };
+}
+
+/**
+ * What a rollback would do, changing nothing: rows it would restore (not rolled back yet), and
+ * the created secrets it would delete: those referenced now only through a row it would restore.
+ */
+async function dryRunRollback(
+  options: RollbackOptions,
+  result: RollbackResult,
+  images: Awaited<ReturnType<Journal['preImages']>>,
+  created: CreatedSecret[],
+): Promise<RollbackResult> {
+  result.dryRun = true;
+  const restoring = new Set<string>();
+  for (const image of images) {
+    if (image.rolled_back_at) result.alreadyRolledBack += 1;
+    else {
+      result.restored += 1;
+      restoring.add(`${image.holder}/${image.row_id}`);
+    }
+  }
+  // A restored row stops referencing what the run's rewrite put into it (extract, rekey items).
+  const leaving = new Set<string>();
+  for (const item of await new Journal(options.pool, options.journalSchema).items(result.runId)) {
+    if ((item.action === 'extract' || item.action === 'rekey') && item.coordinate && item.row_id)
+      if (restoring.has(`${item.holder}/${item.row_id}`)) leaving.add(item.coordinate);
+  }
+  const stays = await referencedCoordinates(options.pool);
+  for (const secret of created) {
+    if (stays.has(secret.coordinate) && !leaving.has(secret.coordinate)) {
+      result.keptReferenced ??= [];
+      result.keptReferenced.push({ store: secret.store.kind, coordinate: secret.coordinate });
+    } else
+      result.deleted.push({
+        store: secret.store.kind,
+        coordinate: secret.coordinate,
+        outcome: 'would-delete',
+      });
+  }
   return result;
 }
 
