@@ -128,3 +128,33 @@ export function openStoreInUse(
   };
   return openStore(resources, 'from', { ...flags, ...from }, db);
 }
+
+/**
+ * One side's settings without opening the store (for commands that only print or write files):
+ * Airbyte's database connection is passed when one is configured, for the `database` store.
+ */
+export async function storeSettingsOnly(
+  side: 'from' | 'to',
+  flags: Record<string, unknown> & { 'database-url'?: string | undefined },
+): Promise<StoreSettings> {
+  let connection: DatabaseConnection | undefined;
+  try {
+    connection = databaseConnection(flags['database-url'], databaseFromEnv(currentEnvironment()));
+  } catch {
+    connection = undefined;
+  }
+  return resolveStoreSettings({
+    side,
+    env: currentEnvironment(),
+    flags,
+    ...(connection ? { databaseConnection: connection } : {}),
+  });
+}
+
+/** Which store kind one side names (flags, values file, Airbyte's env), without reading its settings. */
+export async function storeKindOnly(
+  side: 'from' | 'to',
+  flags: Record<string, unknown>,
+): Promise<{ kind: StoreSettings['kind'] }> {
+  return { kind: (await chooseStoreKind({ side, env: currentEnvironment(), flags })).kind };
+}

@@ -39,6 +39,8 @@ export interface CutoverValues {
   /** The Secret it refers to and the keys that Secret must hold. */
   secretName: string;
   secretKeys: string[];
+  /** For each key of the Secret, the env var Airbyte would read its value from (to fill a manifest from env). */
+  secretKeyEnv: Record<string, string>;
   notes: string[];
 }
 
@@ -50,10 +52,12 @@ export function cutoverValues(
   const definition = definitionFor(s.kind);
   const secretName = options.secretName ?? V1_SECRET_NAME;
   const secretKeys: string[] = [];
+  const secretKeyEnv: Record<string, string> = {};
   const keyRef: KeyRef = (block, key) => {
     const name = options.secretKeys?.[key.keyOption] ?? key.defaults[shape];
     block[key.keyOption] = name;
     secretKeys.push(name);
+    secretKeyEnv[name] = key.env;
   };
   const { names } = definition;
   const sm: Record<string, unknown> = {
@@ -67,6 +71,7 @@ export function cutoverValues(
     values: { global: { secretsManager: sm } },
     secretName,
     secretKeys,
+    secretKeyEnv,
     notes: definition.cutover.notes(s),
   };
 }

@@ -1,4 +1,4 @@
-import type { Cutover } from '../migrate/cutover.js';
+import type { Cutover, CutoverRunbook } from '../migrate/cutover.js';
 
 /** What to change in Airbyte after a migration: env vars, the Helm values to merge, next steps. */
 export function renderCutover(c: Cutover): string {
@@ -16,5 +16,44 @@ export function renderCutover(c: Cutover): string {
     '',
     'Next steps:',
     ...c.nextSteps.map((s, i) => `  ${i + 1}. ${s}`),
+  ].join('\n');
+}
+
+/** `cutover`: warnings first, the values patch, the Secret manifest (placeholders), the steps in order, the reverse steps. */
+export function renderRunbook(
+  r: CutoverRunbook,
+  files?: { values: string; secret: string; secretFilled: boolean },
+): string {
+  const indent = (text: string) =>
+    text
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`);
+  const steps = (list: CutoverRunbook['steps']) =>
+    list.flatMap((s, i) => [`  ${i + 1}. ${s.title}`, `       ${s.command}`]);
+  return [
+    `Cut-over runbook: Airbyte from ${r.from} to ${r.to} (release ${r.release}, namespace ${r.namespace}, chart ${r.helmShape})`,
+    ...r.warnings.map((w) => `WARNING: ${w}`),
+    ...r.notes.map((n) => `Note: ${n}`),
+    '',
+    files
+      ? `Helm values patch (written to ${files.values}):`
+      : 'Helm values patch (save as airbyte-secrets-values.yaml):',
+    ...indent(r.valuesPatch),
+    '',
+    ...(r.secretKeys.length
+      ? [
+          files
+            ? `Kubernetes Secret (written to ${files.secret}${files.secretFilled ? ', filled from env, mode 0600' : ', placeholders to fill'}):`
+            : 'Kubernetes Secret (save as airbyte-secrets-secret.yaml and fill the placeholders; or --output DIR --from-env):',
+          ...indent(r.secretManifest),
+          '',
+        ]
+      : []),
+    'Steps, in order:',
+    ...steps(r.steps),
+    '',
+    'To switch back:',
+    ...steps(r.reverse),
   ].join('\n');
 }
