@@ -137,6 +137,18 @@ const RUNS: Array<[commandId: string, run: (f: Fixture) => Promise<CliResult>]> 
         env: f.vault.cliEnv,
       }),
   ],
+  [
+    'sync',
+    (f) =>
+      runCli(['sync', '--database-url', f.db.url, '--from', 'database', ...f.vault.cliArgs('to'), '--json'], {
+        env: f.vault.cliEnv,
+      }),
+  ],
+  [
+    'cutover',
+    (f) =>
+      runCli(['cutover', '--from', 'database', ...f.vault.cliArgs('to'), '--json'], { env: f.vault.cliEnv }),
+  ],
   ['runs', (f) => runCli(['runs', '--database-url', f.db.url, '--json'])],
   ['runs:show', (f) => runCli(['runs', 'show', migrateRun(f), '--database-url', f.db.url, '--json'])],
   [

@@ -70,6 +70,14 @@ describe('cleanup after the switch', () => {
     assert.match(r.stderr, /switch Airbyte first/);
   });
 
+  test('with --yes but no evidence that Airbyte uses the new store, deletes nothing and exits 2', async () => {
+    const rows = await secretsRows(db);
+    const r = await cleanup(['--yes']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /--airbyte-uses vault/);
+    assert.deepEqual(await secretsRows(db), rows);
+  });
+
   test('with --yes removes exactly what the new store verifiably holds', async () => {
     const before_ = await secretsRows(db);
     const r = await cleanup(['--yes', '--json'], { SECRET_PERSISTENCE: 'VAULT' });
@@ -88,5 +96,15 @@ describe('cleanup after the switch', () => {
       },
     );
     assert.equal(verify.code, 0, verify.stdout);
+    const runId = parseJson<{ runId: string }>(r).runId;
+    const shown = await runCli(['runs', 'show', runId, '--database-url', db.url, '--json']);
+    const items = parseJson<{ items: Array<{ action: string; state: string; coordinate: string }> }>(
+      shown,
+    ).items;
+    assert.equal(items.filter((i) => i.action === 'delete' && i.state === 'deleted').length, out.deleted);
+    const undo = await cleanup(['--undo', runId, '--json']);
+    assert.equal(undo.code, 0, undo.stdout + undo.stderr);
+    assert.equal(parseJson<{ restored: number }>(undo).restored, out.deleted);
+    assert.deepEqual(await secretsRows(db), before_);
   });
 });
