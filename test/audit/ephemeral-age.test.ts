@@ -66,10 +66,7 @@ for (const kind of ['vault', 'aws', 'gcp', 'azure'] as const) {
         checks: [orphanedSecretCheck],
         now: new Date(startedAt + 2 * HOUR + 60_000),
       });
-      assert.deepEqual(
-        report.findings.map((f) => f.coordinate).sort(),
-        [fresh, old].sort(),
-      );
+      assert.deepEqual(report.findings.map((f) => f.coordinate).sort(), [fresh, old].sort());
     });
   });
 }
