@@ -222,8 +222,8 @@ export interface UndoCleanupResult {
 }
 
 /**
- * Puts back what a cleanup run deleted from the old store: each deleted coordinate is written
- * again from the store Airbyte uses (cleanup only ever deleted values verified identical there),
+ * Puts back what a cleanup run deleted from the old store: a name in the store's recovery window
+ * is restored (AWS RestoreSecret, Key Vault recover); any other is written again from the store Airbyte uses (cleanup only ever deleted values verified identical there),
  * read back and journaled as `restored`. Refuses a run that is not a cleanup of this old store.
  */
 export async function undoCleanup(options: {
@@ -257,7 +257,11 @@ export async function undoCleanup(options: {
     if (!coordinate) return;
     try {
       if (await options.old.read(coordinate)) result.present += 1;
-      else {
+      else if (options.old.restore && (await options.old.restore(coordinate)) === 'restored') {
+        // Out of the recovery window; a name there cannot be written again until it is.
+        if (!(await options.old.read(coordinate))) throw new UsageError('restored, but not readable yet');
+        result.restored += 1;
+      } else {
         const value = await options.current.read(coordinate, { asAirbyte: true });
         if (!value || value.isBlank) throw new UsageError('the store Airbyte uses no longer holds it');
         await writeVerified(options.old, coordinate, value);

@@ -136,10 +136,14 @@ class LimitedSecretStore implements LimitedStore {
   readonly #stats = { calls: 0, attempts: 0, retries: 0, throttles: 0, failures: 0 };
   /** Present only when the wrapped store can change keys (`canChangeKeys` then holds for the wrapper too); paced as a write. */
   readonly changeKey?: (coordinate: string, change: KeyChange) => Promise<KeyChangeResult>;
+  /** Present only when the wrapped store can restore; paced as a write. */
+  readonly restore?: (coordinate: string) => Promise<'restored' | 'absent'>;
 
   constructor(inner: SecretStore, options: LimitOptions) {
     const quota = storeDefinition(inner.kind).quota;
     this.#inner = inner;
+    const restore = inner.restore?.bind(inner);
+    if (restore) this.restore = (coordinate) => this.#call('write', 1, () => restore(coordinate));
     if (canChangeKeys(inner)) {
       this.changeKey = (coordinate, change) =>
         this.#call('write', 1, () => inner.changeKey(coordinate, change));

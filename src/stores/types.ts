@@ -96,6 +96,13 @@ export interface SecretStore {
   /** Deletes in the store's safe way (recovery window where there is one) unless `hard`; absent names are `absent`, not errors. */
   delete(coordinate: string, options?: DeleteOptions): Promise<DeleteOutcome>;
 
+  /**
+   * Brings a name back from the store's recovery window (AWS RestoreSecret, Key Vault recover), for
+   * undoing a cleanup; `absent` when nothing is recoverable under it. Only stores with a recovery
+   * window that blocks re-creation have it; elsewhere a deleted name is simply written again.
+   */
+  restore?(coordinate: string): Promise<'restored' | 'absent'>;
+
   /** Every Airbyte-managed coordinate the store holds (names starting `airbyte_`), paging hidden. */
   list(): AsyncIterable<string>;
 

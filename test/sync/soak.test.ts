@@ -16,16 +16,16 @@ import { insertConnector, nextVersion, pointActorAt } from './connectors.js';
  * row), readers hydrate every connector from the store their setting names. Old pods only, then
  * old and new side by side, then new only. With `sync --follow` running throughout nothing fails
  * to hydrate; without it, it does. Readers hydrate configurations older than one sync round
- * (interval plus a pass, 10 s here): sync closes the gap within that, it cannot close it before.
+ * (interval plus a pass, 6 s here): sync closes the gap within that, it cannot close it before.
  * `SOAK_LONG=1` runs the full size (2 minutes, at least 1,000 writes) for `npm run bench`.
  */
 assertBuilt();
 const LONG = process.env.SOAK_LONG === '1';
-const DURATION_MS = LONG ? 120_000 : 15_000;
-const MIN_WRITES = LONG ? 1000 : 100;
+const DURATION_MS = LONG ? 120_000 : 30_000;
+const MIN_WRITES = LONG ? 1000 : 150;
 const INTERVAL_S = 1;
 // One sync round on a loaded CI machine: the interval plus a pass that copies a burst of writes.
-const GRACE_MS = 10_000;
+const GRACE_MS = 6000;
 
 interface Soak {
   writes: number;
@@ -67,7 +67,8 @@ async function playAirbyte(db: SeededDatabase, oldStore: SecretStore, newStore: 
     }
   };
   const reader = async (store: SecretStore, active: (p: number) => boolean) => {
-    while (phase() < 1.15) {
+    // Readers go on after the last write until every configuration is past the grace period.
+    while (phase() < 1 + (GRACE_MS + 3000) / DURATION_MS) {
       if (!active(phase())) {
         await new Promise((r) => setTimeout(r, 50));
         continue;

@@ -160,6 +160,18 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
     }
   }
 
+  /** RestoreSecret of a name in its recovery window; `absent` when it is not scheduled for deletion. */
+  async restore(coordinate: string): Promise<'restored' | 'absent'> {
+    if (!(await this.#scheduled(coordinate, 'restore'))) return 'absent';
+    const { RestoreSecretCommand } = this.#sdk;
+    try {
+      await this.#client.send(new RestoreSecretCommand({ SecretId: coordinate }));
+      return 'restored';
+    } catch (err) {
+      throw toStoreError(err, 'restore', coordinate);
+    }
+  }
+
   async *list(): AsyncIterable<string> {
     const { ListSecretsCommand } = this.#sdk;
     let nextToken: string | undefined;

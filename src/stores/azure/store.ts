@@ -206,6 +206,14 @@ class AzureKeyVaultStore implements SecretStore {
     return (await this.#deleted(name, coordinate, 'delete')) ? 'scheduled' : 'absent';
   }
 
+  /** Recovers a soft-deleted name (Key Vault recover); `absent` when there is no deleted entry. */
+  async restore(coordinate: string): Promise<'restored' | 'absent'> {
+    const name = this.#checked(coordinate, 'restore');
+    if (!(await this.#deleted(name, coordinate, 'restore'))) return 'absent';
+    await this.#recover(name, coordinate);
+    return 'restored';
+  }
+
   async *list(): AsyncIterable<string> {
     const pages = this.#client.listPropertiesOfSecrets().byPage({ maxPageSize: LIST_PAGE_SIZE });
     for (;;) {
