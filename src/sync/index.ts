@@ -162,18 +162,23 @@ export async function syncStores(options: SyncOptions): Promise<SyncResult> {
     async execute(ctx, first) {
       let pass = first;
       let started = first.started;
+      let tally = await copyPass(ctx, first.copies, state);
       for (let n = 1; ; n++) {
-        const tally = await copyPass(ctx, pass.copies, state);
         options.onPass?.(state.passLine(n, pass, tally, performance.now() - started));
         if (!options.follow || options.stop?.aborted) return;
         await sleep(intervalMs, options.stop);
         if (options.stop?.aborted) return;
         started = performance.now();
-        pass = {
-          ...(await comparePass(options, state, concurrency, (n + 1) % FULL_PASS_EVERY === 0)),
-          started,
+        // Later passes copy each coordinate as soon as it is compared: the gap closes sooner.
+        const inline: Tally = { copiedToTarget: 0, copiedToSource: 0, failed: 0 };
+        const copyNow = async (copy: Copy, item: PlannedItem) => {
+          await journalPlannedItems(ctx.journal, ctx.runId, [item]);
+          await copyOne(ctx, copy, state, inline);
         };
+        const full = (n + 1) % FULL_PASS_EVERY === 0;
+        pass = { ...(await comparePass(options, state, concurrency, full, copyNow)), started };
         await journalPlannedItems(ctx.journal, ctx.runId, pass.items);
+        tally = inline;
       }
     },
     async verify() {
@@ -271,6 +276,7 @@ async function comparePass(
   state: SyncState,
   concurrency: number,
   full: boolean,
+  copyNow?: (copy: Copy, item: PlannedItem) => Promise<void>,
 ): Promise<ComparedPass> {
   const referenced = new Map<string, string | null>();
   let rows = 0;
@@ -318,14 +324,18 @@ async function comparePass(
         pass.newConflicts += 1;
         pass.items.push({ key, action: 'conflict', coordinate, workspaceId, reason: verdict.reason });
         return;
-      case 'copy':
-        pass.copies.push({ key, coordinate, to: verdict.to, value: verdict.value });
-        pass.items.push({
+      case 'copy': {
+        const copy: Copy = { key, coordinate, to: verdict.to, value: verdict.value };
+        const item: PlannedItem = {
           key,
           action: verdict.to === 'target' ? 'copy' : 'copy-back',
           coordinate,
           workspaceId,
-        });
+        };
+        if (copyNow) return copyNow(copy, item);
+        pass.copies.push(copy);
+        pass.items.push(item);
+      }
     }
   });
   return pass;
@@ -361,25 +371,30 @@ async function copyPass(ctx: RunContext, copies: readonly Copy[], state: SyncSta
   let done = 0;
   if (copies.length) ctx.onProgress?.({ phase: 'copy', done, total: copies.length });
   await forEachConcurrent(copies, ctx.concurrency, async (copy) => {
-    const store = copy.to === 'target' ? ctx.target : ctx.source;
-    try {
-      const outcome = await writeVerified(store, copy.coordinate, copy.value);
-      await ctx.journal.updateItem(ctx.runId, copy.key, {
-        state: 'verified',
-        ...(copy.to === 'target' ? { target_outcome: outcome } : { source_outcome: outcome }),
-        attempts: 1,
-      });
-      state.settled.add(copy.coordinate);
-      if (copy.to === 'target') tally.copiedToTarget += 1;
-      else tally.copiedToSource += 1;
-    } catch (err) {
-      await ctx.journal.updateItem(ctx.runId, copy.key, { ...failure(err), attempts: 1 });
-      state.retry.add(copy.coordinate);
-      tally.failed += 1;
-    }
+    await copyOne(ctx, copy, state, tally);
     ctx.onProgress?.({ phase: 'copy', done: ++done, total: copies.length });
   });
   return tally;
+}
+
+/** One copy: write, read back, journal the outcome (never the value); a failure is journaled and retried next pass. */
+async function copyOne(ctx: RunContext, copy: Copy, state: SyncState, tally: Tally): Promise<void> {
+  const store = copy.to === 'target' ? ctx.target : ctx.source;
+  try {
+    const outcome = await writeVerified(store, copy.coordinate, copy.value);
+    await ctx.journal.updateItem(ctx.runId, copy.key, {
+      state: 'verified',
+      ...(copy.to === 'target' ? { target_outcome: outcome } : { source_outcome: outcome }),
+      attempts: 1,
+    });
+    state.settled.add(copy.coordinate);
+    if (copy.to === 'target') tally.copiedToTarget += 1;
+    else tally.copiedToSource += 1;
+  } catch (err) {
+    await ctx.journal.updateItem(ctx.runId, copy.key, { ...failure(err), attempts: 1 });
+    state.retry.add(copy.coordinate);
+    tally.failed += 1;
+  }
 }
 
 /** Waits `ms`, or less when `signal` aborts. */
