@@ -66,8 +66,12 @@ function refusal(text: string, origin: string, why: string): UsageError {
   } catch {
     meant = undefined;
   }
-  const write = meant ? `write ${meant}` : `write one of ${PERSISTENCE_NAMES.join(', ')}`;
-  return new UsageError(`${origin}: "${shown}" is not a store name Airbyte accepts (${why}): ${write}`);
+  if (!meant) {
+    return new UsageError(
+      `${origin}: "${shown}" is not a store Airbyte knows: write one of ${PERSISTENCE_NAMES.join(', ')}`,
+    );
+  }
+  return new UsageError(`${origin}: "${shown}" is not a store name Airbyte accepts (${why}): write ${meant}`);
 }
 
 /**
