@@ -61,7 +61,8 @@ export function cutoverValues(
   const definition = definitionFor(s.kind);
   const secretName = options.secretName ?? V1_SECRET_NAME;
   const secretKeys: string[] = [];
-  const secretKey = (key: CredentialKey): string => options.secretKeys?.[key.keyOption] ?? key.defaults[shape];
+  const secretKey = (key: CredentialKey): string =>
+    options.secretKeys?.[key.keyOption] ?? key.defaults[shape];
   const keyRef: KeyRef = (block, key) => {
     const name = secretKey(key);
     block[key.keyOption] = name;

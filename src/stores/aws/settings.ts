@@ -136,8 +136,12 @@ function kmsKey(src: SettingReader): Found | undefined {
   const other = src.valuesEntry([KMS_VALUES_KEY[shape === 'v1' ? 'v2' : 'v1']]);
   const found = src.text({ ...AWS_SETTINGS.kms, values: [key] });
   if (other) {
-    const effect = found ? `the KMS key comes from ${found.origin}` : 'Airbyte then creates secrets with the default key aws/secretsmanager';
-    src.warn(`aws: ${other.origin} is ignored: chart ${shape} reads the KMS key from ${key} (${effect}); write ${key}`);
+    const effect = found
+      ? `the KMS key comes from ${found.origin}`
+      : 'Airbyte then creates secrets with the default key aws/secretsmanager';
+    src.warn(
+      `aws: ${other.origin} is ignored: chart ${shape} reads the KMS key from ${key} (${effect}); write ${key}`,
+    );
   }
   return found;
 }
