@@ -64,7 +64,7 @@ describe('verify --store aws without secretsmanager:DescribeSecret', () => {
         assert.match(
           f.detail ?? '',
           new RegExp(
-            `^aws describe ${f.coordinate}: permission denied \\(Airbyte reads with DescribeSecret before GetSecretValue, so it needs secretsmanager:DescribeSecret: 400 AccessDeniedException`,
+            `^aws read ${f.coordinate}: permission denied \\(Airbyte reads with DescribeSecret before GetSecretValue, so it needs secretsmanager:DescribeSecret: 400 AccessDeniedException`,
           ),
         );
       }

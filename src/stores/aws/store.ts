@@ -324,11 +324,12 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
       await this.#client.send(new DescribeSecretCommand({ SecretId: name }));
     } catch (err) {
       if (errorName(err) === 'ResourceNotFoundException') return { state: 'absent' };
-      const failure = toStoreError(err, 'describe', coordinate);
+      // Reported as the read it is part of; a denial says which permission the read needs.
+      const failure = toStoreError(err, 'read', coordinate);
       if (failure.kind !== 'permission-denied') throw failure;
       throw new StoreError({
         store: STORE_KIND,
-        operation: 'describe',
+        operation: 'read',
         kind: 'permission-denied',
         coordinate,
         detail: `Airbyte reads with DescribeSecret before GetSecretValue, so it needs secretsmanager:DescribeSecret: ${failure.detail ?? ''}`,
