@@ -18,10 +18,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 interface Validating {
   validate(): void;
 }
+// Parsed YAML has no static type: the models take it as their input type and validate() checks it.
+type Input<M extends abstract new (data: never) => unknown> = ConstructorParameters<M>[0];
 const MODELS: Record<string, (data: Record<string, unknown>) => Validating> = {
-  'batch/v1 CronJob': (data) => new CronJob(data),
-  'batch/v1 Job': (data) => new Job(data),
-  'v1 PersistentVolumeClaim': (data) => new PersistentVolumeClaim(data),
+  'batch/v1 CronJob': (data) => new CronJob(data as Input<typeof CronJob>),
+  'batch/v1 Job': (data) => new Job(data as Input<typeof Job>),
+  'v1 PersistentVolumeClaim': (data) =>
+    new PersistentVolumeClaim(data as Input<typeof PersistentVolumeClaim>),
 };
 
 function manifests(file: string): Array<Record<string, unknown>> {
@@ -56,7 +59,7 @@ test('the schemas reject what Kubernetes would: a wrong type, a container withou
   assert.ok(job);
   const wrongType = structuredClone(job);
   (wrongType.spec as Record<string, unknown>).backoffLimit = 'none';
-  assert.throws(() => new Job(wrongType).validate(), /backoffLimit must be integer/);
+  assert.throws(() => new Job(wrongType as Input<typeof Job>).validate(), /backoffLimit must be integer/);
   const text = JSON.stringify(job).replace('"name":"migrate",', '');
   assert.throws(
     () => new Job(JSON.parse(text)).validate(),
