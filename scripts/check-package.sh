@@ -43,7 +43,9 @@ smoke() {
   if [ -n "$commit" ]; then
     grep -q "^commit $commit" <<<"$version" || { echo "$label: --version does not name commit $commit" >&2; exit 1; }
   fi
-  "$@" --help | grep -q 'USAGE' || { echo "$label: --help printed no usage" >&2; exit 1; }
+  local help
+  help=$("$@" --help)
+  grep -q 'USAGE' <<<"$help" || { echo "$label: --help printed no usage" >&2; exit 1; }
   "$@" demo >"$work/$label-demo.out" 2>&1 || { cat "$work/$label-demo.out" >&2; exit 1; }
   local url
   url=$(fresh_database "$label")
