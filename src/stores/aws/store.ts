@@ -37,6 +37,9 @@ import type { AwsStoreSettings } from './settings.js';
  * or reports `deleted-recoverable` as `onScheduledDeletion` says.
  */
 
+/** The alias of the key Secrets Manager uses when a secret names none (the AWS managed key). */
+const AWS_MANAGED_KEY = 'alias/aws/secretsmanager';
+
 export const STORE_KIND = 'aws' as const;
 
 export interface AwsStoreDeps {
@@ -196,6 +199,7 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
         ...(out.Tags ? { tags } : {}),
         versionCount: Object.keys(out.VersionIdsToStages ?? {}).length,
         ...(out.KmsKeyId ? { kmsKeyId: out.KmsKeyId } : {}),
+        ...(out.CreatedDate ? { createdAt: out.CreatedDate.toISOString() } : {}),
       };
     } catch (err) {
       if (errorName(err) === 'ResourceNotFoundException')
@@ -212,7 +216,9 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
    * Re-keying in place: UpdateSecret with the new KmsKeyId (Secrets Manager re-encrypts the
    * AWSCURRENT, AWSPENDING and AWSPREVIOUS versions with it and keeps older versions under the old
    * key), then TagResource/UntagResource for the tags. Each call only when something differs; the
-   * key is compared as text, so an alias and the ARN of the same key count as different.
+   * key is compared as text, so an alias and the ARN of the same key count as different. `null`
+   * (a rollback to the AWS managed key) sends `alias/aws/secretsmanager`, which DescribeSecret then
+   * no longer reports as a KmsKeyId.
    */
   async changeKey(coordinate: string, change: KeyChange): Promise<KeyChangeResult> {
     const { DescribeSecretCommand, UpdateSecretCommand, TagResourceCommand, UntagResourceCommand } =
@@ -236,12 +242,15 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
     if (described.KmsKeyId) result.kmsKeyId = described.KmsKeyId;
     try {
       if (change.kmsKeyId !== undefined) {
-        result.key = described.KmsKeyId === change.kmsKeyId ? 'unchanged' : 'changed';
+        const wanted = change.kmsKeyId ?? undefined;
+        result.key = described.KmsKeyId === wanted ? 'unchanged' : 'changed';
         if (result.key === 'changed') {
           await this.#client.send(
-            new UpdateSecretCommand({ SecretId: coordinate, KmsKeyId: change.kmsKeyId }),
+            new UpdateSecretCommand({ SecretId: coordinate, KmsKeyId: wanted ?? AWS_MANAGED_KEY }),
           );
-          result.kmsKeyId = change.kmsKeyId;
+          if (described.KmsKeyId) result.previousKmsKeyId = described.KmsKeyId;
+          if (wanted) result.kmsKeyId = wanted;
+          else delete result.kmsKeyId;
         }
       }
       if (change.tags !== undefined) {
