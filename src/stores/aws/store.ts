@@ -101,12 +101,14 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
   }
 
   async read(coordinate: string, options: ReadOptions = {}): Promise<SecretValue | undefined> {
-    const current = await this.#current(coordinate, 'read', coordinate);
+    const readOne = (name: string) =>
+      options.asAirbyte ? this.#readAsAirbyte(name, coordinate) : this.#current(name, 'read', coordinate);
+    const current = await readOne(coordinate);
     if (current.state === 'active') return current.value;
     // Airbyte's hydration retries the base name only on not-found, for secrets stored unversioned.
     const base = parseCoordinate(coordinate).base;
     if (options.asAirbyte && current.state === 'absent' && base) {
-      const fallback = await this.#current(base, 'read', coordinate);
+      const fallback = await readOne(base);
       if (fallback.state === 'active') return fallback.value;
     }
     return undefined;
@@ -329,6 +331,32 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
     // Restoring is itself a change, so an identical value still counts as updated.
     const outcome = await this.#update(coordinate, value, restored.value);
     return outcome === 'unchanged' ? 'updated' : outcome;
+  }
+
+  /**
+   * A read as Airbyte makes it: through aws-secretsmanager-caching-java's `SecretCache`
+   * (AwsSecretManagerPersistence.kt `getSecret`), whose `SecretCacheItem` calls DescribeSecret
+   * and only then GetSecretValue. So a caller without secretsmanager:DescribeSecret fails here
+   * as Airbyte would, and a name DescribeSecret does not find is not found.
+   */
+  async #readAsAirbyte(name: string, coordinate: string): Promise<Current> {
+    const { DescribeSecretCommand } = this.#sdk;
+    try {
+      await this.#client.send(new DescribeSecretCommand({ SecretId: name }));
+    } catch (err) {
+      if (errorName(err) === 'ResourceNotFoundException') return { state: 'absent' };
+      // Reported as the read it is part of; a denial says which permission the read needs.
+      const failure = toStoreError(err, 'read', coordinate);
+      if (failure.kind !== 'permission-denied') throw failure;
+      throw new StoreError({
+        store: STORE_KIND,
+        operation: 'read',
+        kind: 'permission-denied',
+        coordinate,
+        detail: `Airbyte reads with DescribeSecret before GetSecretValue, so it needs secretsmanager:DescribeSecret: ${failure.detail ?? ''}`,
+      });
+    }
+    return this.#current(name, 'read', coordinate);
   }
 
   /** GetSecretValue of an exact name; a name in its recovery window is told apart by DescribeSecret. */
