@@ -87,11 +87,11 @@ function managedCoordinate(base: string, version: bigint): Coordinate {
     base,
     version: Number(version),
   };
-  const m = GENERATED_BASE.exec(base);
-  if (m) {
-    c.prefix = m[1];
-    c.baseId = m[2];
-    c.uuid = m[3];
+  const [, prefix, baseId, uuid] = GENERATED_BASE.exec(base) ?? [];
+  if (prefix !== undefined && baseId !== undefined && uuid !== undefined) {
+    c.prefix = prefix;
+    c.baseId = baseId;
+    c.uuid = uuid;
   }
   return c;
 }
