@@ -5,7 +5,10 @@ import { isJsonNumber } from './exact-json.js';
 import { formatPath, index, isJsonObject, key, type Segment } from './json-path.js';
 import type { ClassifiedNode } from './types.js';
 
-/** Keys and sentinel strings of Airbyte's secret nodes (model doc §2.1, §2.7). */
+/**
+ * Keys and sentinel strings of Airbyte's secret nodes (SecretsHelpers.kt, and
+ * airbyte-commons/src/main/kotlin/io/airbyte/commons/constants/AirbyteSecretConstants.kt for the masks).
+ */
 export const COORDINATE_FIELD = '_secret';
 export const SECRET_STORAGE_ID_FIELD = '_secret_storage_id';
 export const SECRET_REF_ID_FIELD = '_secret_reference_id';
@@ -102,7 +105,7 @@ export interface ReferenceScanOptions {
 }
 
 /**
- * The hydration scan (model doc §2.6, `getReferenceMapFromInlinedConfig`): every object holding a
+ * The hydration scan (SecretsHelpers.kt / SecretReferenceHelpers `getReferenceMapFromConfig`): every object holding a
  * reference, at its concrete path (`$` for the root), walking object fields and array elements,
  * without a spec. A reference object is not looked into further.
  */

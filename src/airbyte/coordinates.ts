@@ -1,5 +1,6 @@
 /**
- * Airbyte secret coordinates (model doc §3): `airbyte_<prefix><baseId>_secret_<uuid>_v<N>`.
+ * Airbyte secret coordinates (airbyte-platform airbyte-config/config-models/src/main/kotlin/io/airbyte/config/secrets/SecretCoordinate.kt):
+ * `airbyte_<prefix><baseId>_secret_<uuid>_v<N>`.
  * Parsing follows `AirbyteManagedSecretCoordinate.fromFullCoordinate`: a coordinate is
  * Airbyte-managed when it starts with `airbyte_` and the text after the LAST `_v` parses as a
  * Kotlin `toLongOrNull()` (optional sign, decimal digits, 64-bit range); anything else is external.
@@ -13,7 +14,10 @@ export const DEFAULT_SECRET_BASE_PREFIX = 'workspace_';
 /** Base id of ephemeral secrets (check/discover before a save) and of the default organization. */
 export const EPHEMERAL_BASE_ID = '00000000-0000-0000-0000-000000000000';
 
-/** The prefixes Airbyte's code produces (model doc §3.2). The storage ones have no `_` before the id. */
+/**
+ * The prefixes Airbyte's code produces (SecretCoordinate.kt; `rsm_<SCOPE>_` in
+ * airbyte-commons-server/.../handlers/SecretPersistenceConfigHandler.kt). The storage ones have no `_` before the id.
+ */
 export const KNOWN_COORDINATE_PREFIXES = [
   'workspace_',
   'organization_',

@@ -1,6 +1,6 @@
 /**
  * Property names whose values are masked in logs, in the spirit of Airbyte's
- * `specs_secrets_mask.yaml` (model doc §2.7: about 149 names that are `airbyte_secret` in some
+ * `specs_secrets_mask.yaml` (airbyte-commons/src/main/resources/seed/specs_secrets_mask.yaml: about 149 names that are `airbyte_secret` in some
  * registry connector; Airbyte downloads it at build time and uses it only to mask log lines).
  * We cannot download that file, so this list was made at development time from (1) every property
  * name marked `"airbyte_secret": true` in the 41 published connector specs we test against

@@ -13,7 +13,8 @@ import {
 import type { ClassifiedNode, SecretNodeKind } from './types.js';
 
 /**
- * Secret path templates and their expansion, as Airbyte computes them (model doc §2.2, §2.3):
+ * Secret path templates and their expansion, as Airbyte computes them (SecretsHelpers `getSortedSecretPaths`,
+ * airbyte-commons/src/main/kotlin/io/airbyte/commons/json/JsonSchemas.kt and JsonPaths.kt):
  * `SecretsHelpers.getSortedSecretPaths` over `JsonSchemas.traverseJsonSchema`, and
  * `JsonPaths.getExpandedPaths` over Jayway JsonPath.
  */

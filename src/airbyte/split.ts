@@ -19,7 +19,7 @@ import { cloneJson, getAt, isJsonObject, ROOT, setAt } from './json-path.js';
 import { expandTemplates } from './paths.js';
 
 /**
- * Airbyte's split, update and combine (`SecretsHelpers`, model doc §2.3–§2.6), as pure functions:
+ * Airbyte's split, update and combine (`SecretsHelpers`, airbyte-platform airbyte-config/config-secrets/src/main/kotlin/secrets/SecretsHelpers.kt), as pure functions:
  * the caller supplies new UUIDs and reads from a store, and writes what comes back. Inputs are
  * never modified. Secret values travel only inside `SecretValue`.
  */
@@ -52,7 +52,7 @@ export interface SplitResult {
   secrets: SplitSecret[];
   /**
    * Old Airbyte-managed coordinates whose path received a new raw value and whose old node had no
-   * storage id: the ones Airbyte's writer deletes after an update (model doc §2.5). Empty for a split.
+   * storage id: the ones Airbyte's writer deletes after an update (SecretsHelpers `updateConfig`). Empty for a split.
    */
   superseded: Array<{ path: string; coordinate: string }>;
 }

@@ -9,7 +9,7 @@ import type { Finding } from './types.js';
  * and whose workspace a managed coordinate was made for.
  */
 
-/** Prefixes whose base id is a workspace id (model doc §3.2). */
+/** Prefixes whose base id is a workspace id (airbyte-platform airbyte-config/config-models/src/main/kotlin/io/airbyte/config/secrets/SecretCoordinate.kt). */
 const WORKSPACE_PREFIXES = new Set(['workspace_', 'oauth_workspace_']);
 
 const place = (s: ReferenceSite) => `${s.row.holder} "${s.row.name}" (${s.row.rowId}) at ${s.path}`;

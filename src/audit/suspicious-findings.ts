@@ -57,7 +57,7 @@ function looksTyped(value: string): boolean {
 
 /**
  * `suspicious-plaintext` (medium): a raw string at a field the spec does NOT mark secret, whose
- * property name Airbyte masks in logs (`api_key`, `client_secret`, …; model doc §2.7). Airbyte
+ * property name Airbyte masks in logs (`api_key`, `client_secret`, …; airbyte-commons/src/main/resources/seed/specs_secrets_mask.yaml). Airbyte
  * keeps such a value in the configuration as typed and shows it in the API. Only rows whose spec
  * is known: without one every field looks unmarked (missing-spec covers those).
  */

@@ -34,6 +34,12 @@ export interface FaultOptions {
   operations?: string[];
   /** Seed for the pseudo-random draw, so a failing test replays the same faults. */
   seed?: number;
+  /**
+   * The same request (operation and target) fails at most this many times in a row, then is
+   * served: a client's retries get through, as against a real service with transient faults.
+   * Without it a test's outcome depends on how concurrent requests interleave with the draws.
+   */
+  maxInARow?: number;
 }
 
 export interface EmulatorOptions {
@@ -81,6 +87,8 @@ export class EmulatorControls {
   readonly #started = performance.now();
   readonly #buckets = new Map<string, TokenBucket>();
   #faults: FaultOptions | undefined;
+  /** Faults drawn in a row per request, for `maxInARow`. */
+  readonly #streaks = new Map<string, number>();
   #random: () => number;
 
   constructor(options: EmulatorOptions, defaultQuota: Record<string, QuotaRule>) {
@@ -113,12 +121,18 @@ export class EmulatorControls {
     return Math.max(1, Math.ceil(bucket.msUntil(cost)));
   }
 
-  /** Draws whether this operation fails, and how. */
-  fault(operation: string): FaultKind | undefined {
+  /** Draws whether this operation (on `target`, when it names one) fails, and how. */
+  fault(operation: string, target?: string): FaultKind | undefined {
     const f = this.#faults;
     if (!f || f.rate <= 0) return undefined;
     if (f.operations && !f.operations.includes(operation)) return undefined;
-    if (this.#random() >= f.rate) return undefined;
+    const key = `${operation} ${target ?? ''}`;
+    const streak = this.#streaks.get(key) ?? 0;
+    if (this.#random() >= f.rate || (f.maxInARow !== undefined && streak >= f.maxInARow)) {
+      this.#streaks.delete(key);
+      return undefined;
+    }
+    this.#streaks.set(key, streak + 1);
     const kinds = f.kinds?.length ? f.kinds : (['throttle', 'server-error', 'reset'] as FaultKind[]);
     return kinds[Math.floor(this.#random() * kinds.length)];
   }

@@ -21,7 +21,7 @@ describe('parsePath and formatPath', () => {
     assert.equal(formatPath(parsePath('$["a"].*')), '$.a[*]');
   });
 
-  test('keys Airbyte cannot render unambiguously are bracketed so that they round-trip (model doc §8.11)', () => {
+  test('keys Airbyte cannot render unambiguously are bracketed so that they round-trip (Jayway reads `$.a.b` for a key `a.b` otherwise)', () => {
     for (const k of ['odd.key', 'with space', "it's", 'a[0]', 'star*', 'back\\slash', '', 'fn()']) {
       const path = formatPath([{ type: 'key', key: k }]);
       assert.ok(path.startsWith("$['"), `${k} -> ${path}`);

@@ -7,7 +7,8 @@ import { combineConfig, SecretNodeError, splitConfig, updateConfig } from '../..
 import { hasShared, SHARED_DIR, SKIP_SHARED } from '../helpers/shared.js';
 
 // Airbyte's own split/update/combine fixtures (airbyte-config/config-secrets/src/test/resources),
-// driven the way SecretsHelpersTest drives them: fixed workspace id, fixed UUID sequence (model doc §7).
+// driven the way SecretsHelpersTest drives them: fixed workspace id, fixed UUID sequence
+// (airbyte-config/config-secrets/src/testFixtures/kotlin/secrets/SecretsTestCase.kt).
 const FIXTURES = join(SHARED_DIR, 'airbyte', 'split-secrets-fixtures');
 const WORKSPACE_ID = 'e0eb0554-ffe0-4e9c-9dc0-ed7f52023eb2';
 const UUIDS = [

@@ -116,7 +116,7 @@ describe('splitConfig', () => {
   });
 });
 
-describe('updateConfig (model doc §2.5)', () => {
+describe('updateConfig (SecretsHelpers.kt updateConfig)', () => {
   const old = {
     a: { _secret: coord(U1, 3) },
     b: { _secret: coord(U2, 1), _secret_storage_id: STORAGE },

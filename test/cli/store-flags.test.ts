@@ -18,6 +18,7 @@ test('the store flags commands spread, each in a help group', () => {
     'gcp-region',
     'gcp-credentials',
     'gcp-endpoint',
+    'allow-gcp-regional',
     'azure-vault-url',
     'azure-tenant-id',
     'azure-client-id',

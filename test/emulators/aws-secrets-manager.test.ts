@@ -24,7 +24,7 @@ import {
   startAwsSecretsManagerEmulator,
 } from '../../src/emulators/aws/index.js';
 
-/** The real SDK, as wire-apis §2B sets it up for tests: static keys, one attempt. */
+/** The real SDK, set up for tests: a local endpoint, static keys, one attempt. */
 function clientFor(aws: RunningAwsEmulator, overrides: { accessKeyId?: string; maxAttempts?: number } = {}) {
   return new SecretsManagerClient({
     endpoint: aws.url,

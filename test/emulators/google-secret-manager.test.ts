@@ -10,7 +10,7 @@ import {
 import { crc32c } from '../../src/util/crc32c.js';
 import { selfSignedCertificate } from '../helpers/self-signed.js';
 
-/** The real client, as the wire doc §3B sets it up for a plaintext local server. */
+/** The real client, set up for a plaintext local server (insecure gRPC credentials, fixed universe domain). */
 function clientFor(emu: { port: number }, sslCreds = grpc.credentials.createInsecure()) {
   return new SecretManagerServiceClient({
     apiEndpoint: '127.0.0.1',

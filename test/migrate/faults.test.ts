@@ -16,7 +16,9 @@ describe('a migration survives a misbehaving store', () => {
       });
       const source = await startTestStore('database', { databaseUrl: db.url });
       const target = await startTestStore(kind, {
-        emulator: { faults: { rate: 0.2, kinds: ['throttle', 'server-error', 'reset'], seed: 42 } },
+        emulator: {
+          faults: { rate: 0.2, kinds: ['throttle', 'server-error', 'reset'], seed: 42, maxInARow: 2 },
+        },
       });
       try {
         const store = await target.open();

@@ -263,7 +263,8 @@ test('the write quota is retried by the limits wrapper until the bucket refills'
       assert.ok((limited.stats().throttles ?? 0) > 0);
       for (const c of written) assert.equal((await store.read(c))?.reveal(), 'v');
     },
-    { quota: { write: { rate: 20, burst: 3 } } },
+    // Slow refill (one write per 2 s): the fourth write is throttled however slow the machine is.
+    { quota: { write: { rate: 0.5, burst: 3 } } },
   );
 });
 

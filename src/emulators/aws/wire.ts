@@ -128,7 +128,7 @@ export async function startAwsSecretsManagerEmulator(
     name: string | undefined,
     headers: IncomingHttpHeaders,
   ) => {
-    const drawn = controls.fault(operation);
+    const drawn = controls.fault(operation, name);
     if (drawn === 'reset') return RESET;
     if (drawn === 'throttle') return fault('ThrottlingException', 'Rate exceeded');
     if (drawn === 'server-error')

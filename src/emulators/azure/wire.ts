@@ -332,7 +332,7 @@ export async function startAzureKeyVaultEmulator(
         throw new KeyVaultError(404, 'NotFound', `The requested resource ${url.pathname} was not found.`);
 
       await controls.delay();
-      const fault = controls.fault(operation);
+      const fault = controls.fault(operation, url.pathname);
       if (fault === 'reset') {
         status = 0;
         req.socket.destroy();

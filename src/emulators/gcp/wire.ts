@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import http2 from 'node:http2';
 import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -253,7 +254,7 @@ export async function startGoogleSecretManagerEmulator(
       let outcome = 'OK';
       try {
         await controls.delay();
-        const fault = controls.fault(op);
+        const fault = controls.fault(op, target?.resource);
         if (fault === 'reset' && resetConnection(call)) {
           outcome = 'RESET';
           return;
@@ -366,16 +367,20 @@ function targetOf(request: Record<string, unknown>): { id: string; resource: str
 }
 
 /**
- * Drops the HTTP/2 connection under a call, as a reset socket would. grpc-js does not expose the
- * stream, so this walks its call wrappers; when the layout is not there the caller answers
- * UNAVAILABLE instead (what a client sees after a reset anyway).
+ * Resets the call's HTTP/2 stream (RST_STREAM REFUSED_STREAM), as a proxy or a server going away
+ * does; grpc-js reports it to the client as UNAVAILABLE. Only the stream is reset: destroying the
+ * whole session under concurrent calls trips an assertion inside Node's HTTP/2 native code and
+ * aborts the process. grpc-js does not expose the stream, so this walks its call wrappers; when
+ * the layout is not there the caller answers UNAVAILABLE instead.
  */
 function resetConnection(call: object): boolean {
   let node: unknown = call;
   for (let depth = 0; depth < 6 && node && typeof node === 'object'; depth++) {
-    const stream = Reflect.get(node, 'stream') as { session?: { destroy?: () => void } } | undefined;
-    if (stream?.session && typeof stream.session.destroy === 'function') {
-      stream.session.destroy();
+    const stream = Reflect.get(node, 'stream') as
+      | { close?: (code: number) => void; destroyed?: boolean }
+      | undefined;
+    if (stream && typeof stream.close === 'function' && stream.destroyed !== true) {
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
       return true;
     }
     node = Reflect.get(node, 'call') ?? Reflect.get(node, 'nextCall');

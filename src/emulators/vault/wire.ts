@@ -124,7 +124,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     headers: IncomingHttpHeaders,
     ns: Namespace | undefined,
   ): Answer | undefined => {
-    const fault = controls.fault(route.operation);
+    const fault = controls.fault(route.operation, path);
     if (fault === 'reset') return RESET;
     if (fault === 'throttle') return rateLimited(path, 1000);
     if (fault === 'server-error') {
