@@ -379,7 +379,11 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
     }
     const replicas = secret.replication?.userManaged?.replicas;
     update.replication = replicas
-      ? { userManaged: { replicas: replicas.map((r) => (r.location !== undefined ? { location: r.location } : {})) } }
+      ? {
+          userManaged: {
+            replicas: replicas.map((r) => (r.location !== undefined ? { location: r.location } : {})),
+          },
+        }
       : { automatic: {} };
     return 'replication';
   }
