@@ -111,7 +111,7 @@ export interface SettingSpec {
 }
 
 /**
- * How a store's settings builder reads its settings. `src/config` implements it over Airbyte's
+ * How a store's settings builder reads its settings. The CLI's settings layer implements it over Airbyte's
  * env, a Helm values file with its Secret manifest, and flags (later sources override earlier
  * ones; `""` counts as unset), so a store knows its setting names but not where files come from.
  */
