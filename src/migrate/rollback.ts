@@ -151,7 +151,14 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     if (refused) result.refused.push({ holder, rowId: image.row_id, reason: refused });
     else result.restored += 1;
   }
-  if (run.kind === 'rekey') await restoreKeys(journal, run.id, options.target, result);
+  // Only a re-key changes keys; a migration's copies are new names.
+  switch (run.kind) {
+    case 'rekey':
+      await restoreKeys(journal, run.id, options.target, result);
+      break;
+    default:
+      break;
+  }
   if (options.deleteCreated) {
     // Read after the rows were restored: what a configuration still references stays.
     const referenced = await referencedCoordinates(options.pool);

@@ -27,7 +27,7 @@ export const STORE_KINDS = Object.keys(STORE_DEFINITIONS) as StoreKind[];
 type SettingsOf<D> = D extends StoreDefinition<infer S> ? S : never;
 
 /**
- * Validated settings for one secret store, produced by `src/config/` from Airbyte's env, a Helm
+ * Validated settings for one secret store, produced by the CLI's settings layer from Airbyte's env, a Helm
  * values file with its Kubernetes Secret manifest, and flags. Credentials are `SecretValue`s so a
  * printed settings object never shows them. Every store kind also accepts `limits`.
  */
