@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { readInventory } from '../airbyte/inventory.js';
 import type { ProgressEvent } from '../engine/progress.js';
 import { writeVerified } from '../engine/write-verified.js';
-import { Journal } from '../journal/index.js';
+import { Journal, type RunRow } from '../journal/index.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
@@ -211,6 +211,16 @@ async function startCleanupRun(options: CleanupOptions, evidence: AirbyteStoreEv
   };
 }
 
+/** Only a cleanup's deletions are undone here (a rollback's are undone by migrating again). */
+function isCleanupRun(run: RunRow): boolean {
+  switch (run.kind) {
+    case 'cleanup':
+      return true;
+    default:
+      return false;
+  }
+}
+
 export interface UndoCleanupResult {
   runId: string;
   old: string;
@@ -235,10 +245,10 @@ export async function undoCleanup(options: {
   concurrency?: number;
 }): Promise<UndoCleanupResult> {
   const journal = new Journal(options.pool, options.journalSchema);
-  const run = (await journal.exists()) ? await journal.run(options.runId) : undefined;
-  if (run?.kind !== 'cleanup') {
+  const found = (await journal.exists()) ? await journal.run(options.runId) : undefined;
+  const run = found && isCleanupRun(found) ? found : undefined;
+  if (!run)
     throw new UsageError(`no cleanup run ${options.runId} in the journal: see 'airbyte-secrets runs'`);
-  }
   if (run.source_store !== options.old.description) {
     throw new UsageError(
       `run ${run.id} cleaned ${run.source_store}, not ${options.old.description}: pass the same --store`,
