@@ -51,6 +51,9 @@ export const AIRBYTE_DESCRIPTION = 'Airbyte secret.';
 const LIST_PAGE_SIZE = 100;
 const AIRBYTE_NAME_PREFIX = 'airbyte_';
 
+const ignore = () => undefined;
+const SILENT_LOGGER = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
+
 type Current = { state: 'absent' } | { state: 'scheduled' } | { state: 'active'; value: SecretValue };
 
 export async function createAwsSecretsManagerStore(
@@ -74,6 +77,8 @@ export async function createAwsSecretsManagerStore(
       ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
       ...staticCredentials,
       maxAttempts: 1,
+      // The SDK logs every command's input and output to the logger given here: a silent one.
+      logger: SILENT_LOGGER,
     });
   return new AwsSecretsManagerStore(sdk, client, settings);
 }

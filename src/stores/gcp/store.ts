@@ -91,6 +91,9 @@ export async function createGoogleSecretManagerStore(
 
 async function newClient(settings: GcpStoreSettings): Promise<SecretManagerServiceClient> {
   const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
+  // gRPC's tracers (GRPC_TRACE, GRPC_VERBOSITY) write call details to stderr: never.
+  const grpc = await import('@grpc/grpc-js');
+  grpc.setLogVerbosity(grpc.logVerbosity.NONE);
   const options: ClientOptions = {};
   if (settings.credentials) {
     options.credentials = parseCredentials(settings.credentials);
@@ -103,7 +106,6 @@ async function newClient(settings: GcpStoreSettings): Promise<SecretManagerServi
     if (isLoopback(host)) {
       // An emulator: plaintext gRPC, no Google auth on the channel. The universe domain is given
       // so google-auth-library does not go looking for ADC or a metadata server.
-      const grpc = await import('@grpc/grpc-js');
       options.sslCreds = grpc.credentials.createInsecure();
       options.universeDomain = 'googleapis.com';
     }

@@ -323,6 +323,8 @@ async function newClient(
     endpoint: settings.address,
     token: settings.token.reveal(),
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
+    // node-vault logs every body it writes through `debug` when DEBUG names it: never.
+    debug: () => undefined,
     requestOptions: { timeout: REQUEST_TIMEOUT_MS, httpAgent: agents?.http, httpsAgent: agents?.https },
   });
   // node-vault falls back to VAULT_PREFIX, VAULT_TOKEN and VAULT_NAMESPACE from the environment
