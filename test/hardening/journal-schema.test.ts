@@ -111,7 +111,11 @@ describe('nothing is created in a database that is not Airbyte’s', () => {
 
   test('migrate, audit and rekey refuse it in one line before creating their schema', async () => {
     const before = await schemas(pool);
-    for (const args of [['migrate', ...vault.cliArgs('to')], ['audit'], ['rekey', '--store', 'database', '--category', 'all']]) {
+    for (const args of [
+      ['migrate', ...vault.cliArgs('to')],
+      ['audit'],
+      ['rekey', '--store', 'database', '--category', 'all'],
+    ]) {
       const r = await runCli([...args, '--database-url', other.url], { env: vault.cliEnv });
       assert.equal(r.code, 2, `${args[0]}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, /has no Airbyte table/, `${args[0]}: ${r.stderr}`);
