@@ -58,6 +58,11 @@ export const targetStoreFlags = {
     summary: 'Path prefix joined to the coordinate, ending in / (VAULT_PREFIX; default secret/).',
     helpGroup: 'VAULT',
   }),
+  'allow-insecure-http': Flags.boolean({
+    summary:
+      'Accept a Vault address over plain http to a host other than loopback (the token and values travel unencrypted).',
+    helpGroup: 'VAULT',
+  }),
   'vault-namespace': Flags.string({
     summary: 'Vault Enterprise namespace (X-Vault-Namespace).',
     helpGroup: 'VAULT',
