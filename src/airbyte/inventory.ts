@@ -249,6 +249,26 @@ export async function* readSecretConfigs(
   }
 }
 
+/** Airbyte's default secret storage (`SecretStorage.DEFAULT_SECRET_STORAGE_ID`, airbyte-domain/models/.../SecretStorage.kt). */
+export const DEFAULT_SECRET_STORAGE_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The secret storages whose values Airbyte reads from the store its env configures: the default
+ * one and any `configured_from_environment`. Undefined when the install has no storage tables.
+ */
+export async function readEnvSecretStorageIds(
+  pool: pg.Pool,
+  options: { schema?: AirbyteSchemaInfo } = {},
+): Promise<ReadonlySet<string> | undefined> {
+  const info = options.schema ?? (await detectAirbyteSchema(pool));
+  if (!info.secretReferences) return undefined;
+  const r = await pool.query<{ id: string }>(
+    'SELECT id::text FROM secret_storage WHERE id = $1::uuid OR configured_from_environment',
+    [DEFAULT_SECRET_STORAGE_ID],
+  );
+  return new Set([DEFAULT_SECRET_STORAGE_ID, ...r.rows.map((row) => row.id)]);
+}
+
 export interface SecretPersistenceConfigRow {
   id: string;
   /** `organization` or `workspace`; null on the first version of the table (0.50.24). */

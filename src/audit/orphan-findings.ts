@@ -5,7 +5,11 @@ import { forEachConcurrent } from '../util/concurrent.js';
 import { type InventoryCheck, storeFinding } from './inventory-findings.js';
 import type { Finding } from './types.js';
 
-/** Airbyte writes ephemeral secrets (check/discover before a save) with an expiry of now + 2 h. */
+/**
+ * Airbyte writes ephemeral secrets (check/discover before a save) under the all-zero workspace
+ * with an expiry of now + 2 h: EPHEMERAL_SECRET_LIFE_DURATION and createEphemeralFromConfig in
+ * airbyte-config/config-secrets/src/main/kotlin/secrets/SecretsRepositoryWriter.kt.
+ */
 export const EPHEMERAL_LIFETIME_MS = 2 * 60 * 60 * 1000;
 
 const WORKSPACE_PREFIXES = new Set(['workspace_', 'oauth_workspace_']);
@@ -130,13 +134,10 @@ export const orphanedSecretCheck: InventoryCheck = {
   },
 };
 
-/**
- * The creation time, when the store's description carries one. `SecretDescription` has no such
- * field yet; a store that adds `createdAt` (ISO 8601) is used without changing this check.
- */
+/** The creation time, when the store's description carries one (AWS, Google, Azure, Vault KV v2). */
 function createdAtOf(d: SecretDescription | null): Date | undefined {
-  const text = (d as (SecretDescription & { createdAt?: unknown }) | null)?.createdAt;
-  if (typeof text !== 'string') return undefined;
+  const text = d?.createdAt;
+  if (text === undefined) return undefined;
   const at = new Date(text);
   return Number.isNaN(at.getTime()) ? undefined : at;
 }

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { KeyRef } from '../stores/definition.js';
+import type { CredentialKey, KeyRef, LauncherEnv } from '../stores/definition.js';
 import { definitionFor, type StoreSettings } from '../stores/registry.js';
 import { type ChartShape, V1_SECRET_NAME } from './chart-keys.js';
 import { SECRET_PERSISTENCE_ENV } from './environment.js';
@@ -34,11 +34,22 @@ export interface CutoverValuesOptions {
 }
 
 export interface CutoverValues {
-  /** The `global.secretsManager` block to merge into values.yaml. */
-  values: { global: { secretsManager: Record<string, unknown> } };
+  /**
+   * The `global.secretsManager` block to merge into values.yaml, and the workload launcher's
+   * `extraEnv` where the chart leaves out what its job pods need.
+   */
+  values: {
+    global: { secretsManager: Record<string, unknown> };
+    workloadLauncher?: { extraEnv: LauncherEnv[] };
+  };
   /** The Secret it refers to and the keys that Secret must hold. */
   secretName: string;
   secretKeys: string[];
+  /**
+   * Variables the workload launcher needs beside what the chart renders, so check, discover and
+   * sync pods get the store's credentials: a Secret's name or a key in it, never a value.
+   */
+  launcherEnv: LauncherEnv[];
   notes: string[];
 }
 
@@ -50,8 +61,10 @@ export function cutoverValues(
   const definition = definitionFor(s.kind);
   const secretName = options.secretName ?? V1_SECRET_NAME;
   const secretKeys: string[] = [];
+  const secretKey = (key: CredentialKey): string =>
+    options.secretKeys?.[key.keyOption] ?? key.defaults[shape];
   const keyRef: KeyRef = (block, key) => {
-    const name = options.secretKeys?.[key.keyOption] ?? key.defaults[shape];
+    const name = secretKey(key);
     block[key.keyOption] = name;
     secretKeys.push(name);
   };
@@ -63,11 +76,16 @@ export function cutoverValues(
   const block: Record<string, unknown> = {};
   definition.cutover.values(s, shape, block, keyRef);
   if (names.valuesBlock) sm[names.valuesBlock] = block;
+  const launcherEnv = definition.cutover.launcherEnv?.(s, shape, secretName, secretKey) ?? [];
   return {
-    values: { global: { secretsManager: sm } },
+    values: {
+      global: { secretsManager: sm },
+      ...(launcherEnv.length > 0 ? { workloadLauncher: { extraEnv: launcherEnv } } : {}),
+    },
     secretName,
     secretKeys,
-    notes: definition.cutover.notes(s),
+    launcherEnv,
+    notes: definition.cutover.notes(s, shape),
   };
 }
 

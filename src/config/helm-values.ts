@@ -15,9 +15,10 @@ import { isMapping, readYamlDocuments } from './yaml-file.js';
  *         authenticationType: credentials          kmsArn: arn:aws:kms:…
  *         kms: arn:aws:kms:…
  *
- * Airbyte's own docs mix the two (a v2 `type` with v1 `kms` or `secretsManagerSecretName`), so
- * both spellings are read in either shape; the shape only decides the default key names inside
- * the Kubernetes Secret. The data-plane chart's top-level `secretsManager` is read too.
+ * Airbyte's own docs mix the two (a v2 `type` with v1 `kms` or `secretsManagerSecretName`). The
+ * shape decides what is read as that chart reads it: the spelling `type` must have, the KMS key
+ * (`kmsArn` or `kms`), `authenticationType`, the tags' form and the default key names inside the
+ * Kubernetes Secret. The data-plane chart's top-level `secretsManager` is read too.
  */
 export interface HelmSecretsManager {
   file: string;
@@ -83,19 +84,30 @@ export async function loadHelmValues(file: string): Promise<HelmSecretsManager> 
   };
 }
 
-/** Upper-case `type` is chart v2, camelCase chart v1; without a type, the field names decide. */
+/**
+ * Which chart the file is written for, from the keys only one chart reads: chart v1 names the
+ * Secret `secretsManagerSecretName` and renders `SECRET_PERSISTENCE` as snakecase(type), so a
+ * camelCase or lower-case `type` is v1's; chart v2 names it `secretName` and reads `kmsArn`. An
+ * upper-case `type` works in both charts (v1 lower-cases it), so it only decides when nothing
+ * else does; without any of these, chart v1's `kms` points to v1.
+ */
 function detectShape(
   type: string | undefined,
   sm: Record<string, unknown>,
   blocks: HelmSecretsManager['blocks'],
 ): ChartShape {
-  if (type) return /^[A-Z0-9_]+$/.test(type) ? 'v2' : 'v1';
-  if (sm.secretsManagerSecretName !== undefined) return 'v1';
-  if (sm.secretName !== undefined) return 'v2';
-  // Chart v1 calls the AWS KMS key `kms`, chart v2 `kmsArn`.
+  if (present(sm.secretsManagerSecretName) && !present(sm.secretName)) return 'v1';
+  if (present(sm.secretName)) return 'v2';
   const aws = blocks.awsSecretManager;
-  if (aws && aws.kms !== undefined && aws.kmsArn === undefined) return 'v1';
+  if (aws && present(aws.kmsArn)) return 'v2';
+  if (type) return /^[A-Z0-9_]+$/.test(type) ? 'v2' : 'v1';
+  if (aws && present(aws.kms)) return 'v1';
   return 'v2';
+}
+
+/** Written with a value: Airbyte's docs leave unused keys as `""` or a bare comment. */
+function present(raw: unknown): boolean {
+  return raw !== undefined && raw !== null && raw !== '';
 }
 
 /**
@@ -110,16 +122,17 @@ export function valuesText(values: HelmSecretsManager, block: string, key: strin
 /**
  * Tags as the charts take them: a list of `{key, value}` (both charts render it `k=v,k2=v2`), or a
  * ready `k=v,k2=v2` string (chart v2 passes Azure's verbatim). Entries without a key are
- * placeholders and skipped.
+ * placeholders and skipped. `form` says which of the two was written, as the charts treat them
+ * differently.
  */
 export function valuesTags(
   values: HelmSecretsManager,
   block: string,
-): Record<string, string> | string | undefined {
+): { tags: Record<string, string>; form: 'list' } | { tags: string; form: 'text' } | undefined {
   const where = `${values.path}.${block}.tags`;
   const raw = values.blocks[block]?.tags;
   if (raw === undefined || raw === null || raw === '') return undefined;
-  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'string') return { tags: raw, form: 'text' };
   if (!Array.isArray(raw) && !isMapping(raw)) {
     throw new UsageError(`${values.file}: ${where} must be a list of {key, value} or a k=v,k2=v2 string`);
   }
@@ -137,7 +150,7 @@ export function valuesTags(
     if (!k) continue;
     tags[k] = scalarText(value) ?? '';
   }
-  return Object.keys(tags).length > 0 ? tags : undefined;
+  return { tags, form: 'list' };
 }
 
 function optionalString(file: string, where: string, raw: unknown): string | undefined {

@@ -1,4 +1,11 @@
-import type { CredentialKey, Found, SettingReader, SettingSpec } from '../stores/definition.js';
+import type {
+  ChartShape,
+  CredentialKey,
+  Found,
+  SettingReader,
+  SettingSpec,
+  ValuesTags,
+} from '../stores/definition.js';
 import { UsageError } from '../util/errors.js';
 import { SecretValue } from '../util/secret-value.js';
 import { credentialKeyCandidates } from './chart-keys.js';
@@ -13,6 +20,8 @@ export interface SettingInputs {
   secret?: SecretManifest;
   /** The command's flags, or undefined when the store flags configure the other side. */
   flags?: Record<string, unknown>;
+  /** Where warnings go. @default one line on stderr */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -22,6 +31,7 @@ export interface SettingInputs {
  */
 export class SettingSource implements SettingReader {
   readonly kind: string;
+  readonly chart?: ChartShape;
   /** The store's block in the values file; a store without one (the database) reads no values. */
   readonly #block: string | undefined;
   readonly #in: SettingInputs;
@@ -30,6 +40,7 @@ export class SettingSource implements SettingReader {
     this.kind = kind;
     this.#block = valuesBlock;
     this.#in = inputs;
+    if (inputs.values) this.chart = inputs.values.shape;
   }
 
   flag(name: string): Found | undefined {
@@ -56,20 +67,17 @@ export class SettingSource implements SettingReader {
     return undefined;
   }
 
-  valuesTags(): Found | undefined {
+  valuesTags(): ValuesTags | undefined {
     const v = this.#in.values;
     const block = this.#block;
-    const tags = v && block ? valuesTags(v, block) : undefined;
-    if (!v || !block || tags === undefined) return undefined;
-    return {
-      value:
-        typeof tags === 'string'
-          ? tags
-          : Object.entries(tags)
-              .map(([k, value]) => `${k}=${value}`)
-              .join(','),
-      origin: `${v.path}.${block}.tags in ${v.file}`,
-    };
+    const found = v && block ? valuesTags(v, block) : undefined;
+    if (!v || !block || found === undefined) return undefined;
+    const origin = `${v.path}.${block}.tags in ${v.file}`;
+    if (found.form === 'text') return { value: found.tags, origin, form: 'text' };
+    const pairs = Object.entries(found.tags);
+    // A list of placeholders only (`- key:` with nothing after it) sets nothing.
+    if (pairs.length === 0) return undefined;
+    return { value: pairs.map(([k, value]) => `${k}=${value}`).join(','), origin, form: 'list' };
   }
 
   /** A non-secret setting: flag, else values, else env. */
@@ -132,6 +140,10 @@ export class SettingSource implements SettingReader {
     return new UsageError(`${this.kind}: ${label}${shown} from ${found.origin} ${problem}`);
   }
 
+  warn(message: string): void {
+    (this.#in.onWarning ?? writeWarning)(message);
+  }
+
   /** The Secret keys a credential may be under: the values file's `*SecretKey`, else both charts' defaults. */
   #keysFor(key: CredentialKey): string[] {
     const configured = this.valuesEntry([key.keyOption])?.value;
@@ -150,4 +162,8 @@ export class SettingSource implements SettingReader {
     }
     return undefined;
   }
+}
+
+function writeWarning(message: string): void {
+  process.stderr.write(`Warning: ${message}\n`);
 }

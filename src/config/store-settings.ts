@@ -10,6 +10,7 @@ import {
 import { UsageError } from '../util/errors.js';
 import { SECRET_PERSISTENCE_ENV } from './environment.js';
 import { type HelmSecretsManager, loadHelmValues } from './helm-values.js';
+import { kindFromPersistence, kindFromValuesType } from './persistence-name.js';
 import { loadSecretManifest } from './secret-manifest.js';
 import { SettingSource } from './setting-source.js';
 
@@ -39,6 +40,8 @@ export interface ResolveStoreInput {
   secretFile?: string;
   flags: Record<string, unknown>;
   databaseConnection?: DatabaseConnection;
+  /** Where a warning about the settings goes (a key the chart ignores). @default one line on stderr */
+  onWarning?: (message: string) => void;
 }
 
 export interface StoreChoice {
@@ -71,6 +74,7 @@ export async function resolveStoreSettings(input: ResolveStoreInput): Promise<St
     ...(values ? { values } : {}),
     ...(secret ? { secret } : {}),
     ...(storeFlagsApply ? { flags: input.flags } : {}),
+    ...(input.onWarning ? { onWarning: input.onWarning } : {}),
   });
   return definition.settings(src, {
     ...(limits ? { limits } : {}),
@@ -97,14 +101,18 @@ function chooseKind(
     if (values.type.trim() === '') {
       return { kind: 'database', origin, note: `${origin} is empty: Airbyte then uses the database table` };
     }
-    return { kind: parseNamed(values.type, origin), origin };
+    // Our own short names are for flags; a values file holds what the chart passes to Airbyte.
+    return { kind: kindFromValuesType(values.type.trim(), values.shape, origin), origin };
   }
   if (side === 'to') {
     throw new UsageError(`no target store: set --to (${STORE_KINDS.join(', ')}) or --to-values`);
   }
   const persistence = env[SECRET_PERSISTENCE_ENV]?.trim();
   if (persistence) {
-    return { kind: parseNamed(persistence, SECRET_PERSISTENCE_ENV), origin: SECRET_PERSISTENCE_ENV };
+    return {
+      kind: kindFromPersistence(persistence, SECRET_PERSISTENCE_ENV),
+      origin: SECRET_PERSISTENCE_ENV,
+    };
   }
   return { kind: 'database', origin: 'default', note: DEFAULT_SOURCE_NOTE };
 }

@@ -1,5 +1,10 @@
 import type pg from 'pg';
-import { readInventory, readSecretConfigs, readSecretPersistenceConfigs } from '../airbyte/inventory.js';
+import {
+  DEFAULT_SECRET_STORAGE_ID,
+  readInventory,
+  readSecretConfigs,
+  readSecretPersistenceConfigs,
+} from '../airbyte/inventory.js';
 import type { HolderKind, HolderRow } from '../airbyte/types.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
@@ -151,8 +156,6 @@ export async function verifyReferences(
   };
 }
 
-const DEFAULT_STORAGE_ID = '00000000-0000-0000-0000-000000000000';
-
 /** A coordinate referenced outside configurations, and the table that references it. */
 export interface ConfigCoordinate {
   coordinate: string;
@@ -168,7 +171,8 @@ export interface ConfigCoordinate {
 export async function referencedConfigCoordinates(pool: pg.Pool): Promise<ConfigCoordinate[]> {
   const out: ConfigCoordinate[] = [];
   for await (const c of readSecretConfigs(pool)) {
-    const envStorage = c.secretStorageId === DEFAULT_STORAGE_ID || c.configuredFromEnvironment === true;
+    const envStorage =
+      c.secretStorageId === DEFAULT_SECRET_STORAGE_ID || c.configuredFromEnvironment === true;
     if (!c.tombstone && envStorage && c.references.length > 0)
       out.push({ coordinate: c.externalCoordinate, workspaceId: null, holder: 'secret_config' });
   }

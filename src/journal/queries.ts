@@ -51,6 +51,8 @@ export interface ItemRow {
   reason: string | null;
   error_class: string | null;
   attempts: number;
+  /** reencrypt: the key it replaced (`{}`: the service's own key); null when it changed none. */
+  previous_key: { kmsKeyId?: string } | null;
 }
 
 /** A row of `migration_pre_image`. */
@@ -151,7 +153,12 @@ export async function upsertItems(
   db: Queryable,
   schema: string,
   runId: string,
-  items: Array<Omit<ItemRow, 'run_id' | 'attempts' | 'target_outcome' | 'source_outcome' | 'error_class'>>,
+  items: Array<
+    Omit<
+      ItemRow,
+      'run_id' | 'attempts' | 'target_outcome' | 'source_outcome' | 'error_class' | 'previous_key'
+    >
+  >,
 ) {
   if (items.length === 0) return;
   await db.query(
@@ -182,15 +189,19 @@ export async function updateItem(
   schema: string,
   runId: string,
   itemKey: string,
-  patch: Partial<Pick<ItemRow, 'state' | 'target_outcome' | 'source_outcome' | 'reason' | 'error_class'>> & {
+  patch: Partial<
+    Pick<ItemRow, 'state' | 'target_outcome' | 'source_outcome' | 'reason' | 'error_class' | 'previous_key'>
+  > & {
     attempts?: number;
   },
 ) {
+  // previous_key is kept once set: a resumed run finds the key already changed and must not lose it.
   await db.query(
     `UPDATE ${t(schema, 'migration_item')}
         SET state = COALESCE($3, state), target_outcome = COALESCE($4, target_outcome),
             source_outcome = COALESCE($5, source_outcome), reason = COALESCE($6, reason),
-            error_class = COALESCE($7, error_class), attempts = attempts + COALESCE($8, 0), updated_at = now()
+            error_class = COALESCE($7, error_class), attempts = attempts + COALESCE($8, 0),
+            previous_key = COALESCE(previous_key, $9::jsonb), updated_at = now()
       WHERE run_id = $1 AND item_key = $2`,
     [
       runId,
@@ -201,6 +212,7 @@ export async function updateItem(
       patch.reason ?? null,
       patch.error_class ?? null,
       patch.attempts ?? null,
+      patch.previous_key ? JSON.stringify(patch.previous_key) : null,
     ],
   );
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readInventory } from '../airbyte/inventory.js';
+import { readEnvSecretStorageIds, readInventory } from '../airbyte/inventory.js';
 import type { HolderRow } from '../airbyte/types.js';
 import type { ItemProblem } from '../engine/items.js';
 import type { ProgressEvent } from '../engine/progress.js';
@@ -56,7 +56,7 @@ export async function planMigration(
     options.target,
     concurrency,
   );
-  const items = decideItems(inputs, results, reuse);
+  const items = decideItems(inputs, results, reuse, await readEnvSecretStorageIds(options.pool));
   return {
     source: options.source.description,
     target: options.target.description,

@@ -24,6 +24,8 @@ export interface PlanInputs {
     workspaceId: string | null;
     name: string;
     newCoordinateBase: CoordinateBase;
+    /** The secret storage the row's existing references point at, if any. */
+    referenceStorageId?: string;
   }>;
   missingSpecs: Array<{ holder: HolderKind; rowId: string; workspaceId: string | null; name: string }>;
   holders: number;
@@ -58,6 +60,7 @@ export async function collectPlanInputs(
         name: row.name,
       });
     }
+    const referenceStorageId = row.records.find((r) => r.node.storageId !== undefined)?.node.storageId;
     for (const record of row.records) {
       const { node } = record;
       if (RESOLVED_KINDS.has(node.kind) && node.coordinate) refer(node.coordinate, row.workspaceId, row.name);
@@ -69,6 +72,7 @@ export async function collectPlanInputs(
           workspaceId: row.workspaceId,
           name: row.name,
           newCoordinateBase: coordinateBaseFor(row),
+          ...(referenceStorageId !== undefined ? { referenceStorageId } : {}),
         });
       }
     }
@@ -147,6 +151,7 @@ export function decideItems(
   inputs: PlanInputs,
   probes: Map<string, ProbeResult>,
   reuse: Map<string, string> = new Map(),
+  envStorages?: ReadonlySet<string>,
 ): PlanItem[] {
   const items: PlanItem[] = [];
   for (const [coordinate, ref] of inputs.references) {
@@ -178,6 +183,21 @@ export function decideItems(
   }
   for (const e of inputs.extracts) {
     const key = extractKey(e.holder, e.rowId, e.path);
+    // The new reference would join the row's storage while the value went to the target: keep
+    // value and reference together by leaving such a row to whoever migrates that storage.
+    if (e.referenceStorageId !== undefined && envStorages && !envStorages.has(e.referenceStorageId)) {
+      items.push({
+        key,
+        action: 'conflict',
+        reason: 'foreign-storage',
+        detail: `the row's references live in secret storage ${e.referenceStorageId}, not the one Airbyte configures from its env`,
+        holder: e.holder,
+        rowId: e.rowId,
+        workspaceId: e.workspaceId,
+        name: e.name,
+      });
+      continue;
+    }
     const coordinate = reuse.get(key);
     items.push({
       key,

@@ -13,6 +13,7 @@ import { writeVerified } from '../engine/write-verified.js';
 import { Journal } from '../journal/index.js';
 import { withTransaction } from '../journal/transaction.js';
 import { StoreError } from '../stores/errors.js';
+import { canChangeKeys } from '../stores/key-change.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import type { SecretValue } from '../util/secret-value.js';
@@ -38,6 +39,15 @@ export interface RollbackResult {
   deleted: Array<{ store: string; coordinate: string; outcome: string }>;
   /** Re-keying runs: old names written back from their new coordinate because they were gone (deleted with --delete-old). */
   recreated?: Array<{ coordinate: string; outcome: string }>;
+  /**
+   * Re-keying runs: secrets whose encryption key the run changed, put back on the key they had
+   * (`kmsKeyId` absent: the service's own key). Key ids only.
+   */
+  restoredKeys?: Array<{
+    coordinate: string;
+    kmsKeyId?: string;
+    outcome: 'restored' | 'unchanged' | 'failed';
+  }>;
   ok: boolean;
 }
 
@@ -127,6 +137,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     if (refused) result.refused.push({ holder, rowId: image.row_id, reason: refused });
     else result.restored += 1;
   }
+  if (run.kind === 'rekey') await restoreKeys(journal, run.id, options.target, result);
   if (options.deleteCreated) {
     for (const item of await journal.items(run.id)) {
       if (!item.coordinate) continue;
@@ -137,9 +148,49 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
       await journal.updateItem(run.id, item.item_key, { state: 'rolled-back' });
     }
   }
-  result.ok = result.refused.length === 0 && result.deleted.every((d) => d.outcome !== 'failed');
+  result.ok =
+    result.refused.length === 0 &&
+    result.deleted.every((d) => d.outcome !== 'failed') &&
+    (result.restoredKeys ?? []).every((k) => k.outcome !== 'failed');
   await journal.markRun(run.id, result.ok ? 'rolled-back' : run.state);
   return result;
+}
+
+/**
+ * A re-key run's key changes, undone: each `reencrypt` item that journaled the key it replaced
+ * gets that key back through the same in-place change (AWS UpdateSecret KmsKeyId; Google: the
+ * secret's CMEK, and a version with the same value under it, so the version Airbyte reads is
+ * under the old key again). Done items are marked rolled-back, so a second rollback skips them.
+ */
+async function restoreKeys(
+  journal: Journal,
+  runId: string,
+  store: SecretStore,
+  result: RollbackResult,
+): Promise<void> {
+  const changed = (await journal.items(runId, { action: 'reencrypt' })).flatMap((i) =>
+    i.previous_key && i.coordinate && i.state !== 'rolled-back'
+      ? [{ key: i.item_key, coordinate: i.coordinate, kmsKeyId: i.previous_key.kmsKeyId }]
+      : [],
+  );
+  if (changed.length === 0) return;
+  if (!canChangeKeys(store)) {
+    throw new UsageError(
+      `${store.kind}: this store cannot change keys, so the run's key changes cannot be undone`,
+    );
+  }
+  result.restoredKeys = [];
+  for (const { key, coordinate, kmsKeyId } of changed) {
+    const shown = { coordinate, ...(kmsKeyId ? { kmsKeyId } : {}) };
+    try {
+      const r = await store.changeKey(coordinate, { kmsKeyId: kmsKeyId ?? null });
+      result.restoredKeys.push({ ...shown, outcome: r.key === 'changed' ? 'restored' : 'unchanged' });
+      await journal.updateItem(runId, key, { state: 'rolled-back' });
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      result.restoredKeys.push({ ...shown, outcome: 'failed' });
+    }
+  }
 }
 
 /**

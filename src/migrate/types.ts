@@ -17,7 +17,8 @@ export type ConflictReason =
   | 'target-differs' // a different value already sits in the target under the name
   | 'missing-source' // the source store has no (or a blank) value for a referenced coordinate
   | 'missing-spec' // the actor's spec is missing: plaintext cannot be found
-  | 'unreadable'; // a store answered with an error (permission, invalid) for this coordinate
+  | 'unreadable' // a store answered with an error (permission, invalid) for this coordinate
+  | 'foreign-storage'; // plaintext in a row whose references live in a storage Airbyte does not read from its env
 
 interface PlanItemBase {
   /** Journal key: `copy:<coordinate>`, `extract:<holder>:<row>:<path>`, `spec:<holder>:<row>`. */

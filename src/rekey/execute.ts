@@ -161,6 +161,10 @@ export async function changeKeys(
         state: 'verified',
         target_outcome: changed ? 'updated' : 'unchanged',
         ...(r.newVersion ? { reason: 'a new version with the same value was added under the new key' } : {}),
+        // The key replaced, for rollback (`{}`: the service's own key). Key ids only.
+        ...(r.key === 'changed'
+          ? { previous_key: r.previousKmsKeyId ? { kmsKeyId: r.previousKmsKeyId } : {} }
+          : {}),
       };
     } catch (err) {
       result.failed += 1;

@@ -32,7 +32,12 @@ function modeOf(options: RekeyOptions): RekeyPlan['mode'] {
   const wantsKeys = keys !== undefined && (keys.kmsKeyId !== undefined || keys.tags !== undefined);
   if (wantsKeys && !canChangeKeys(options.store)) {
     throw new UsageError(
-      `${options.store.kind}: changing encryption keys or tags in place needs AWS Secrets Manager (--aws-kms-key-id, --tags) or Google Secret Manager (--gcp-kms-key, --tags)`,
+      `${options.store.kind}: changing encryption keys or tags in place needs AWS Secrets Manager (--aws-kms-key-id, --tags), Google Secret Manager (--gcp-kms-key, --tags) or Azure Key Vault (--tags)`,
+    );
+  }
+  if (keys?.kmsKeyId !== undefined && !options.store.capabilities.keyChange) {
+    throw new UsageError(
+      `${options.store.kind}: a secret there has no encryption key of its own to change; --tags only`,
     );
   }
   if (options.categories?.length) return 'fix';

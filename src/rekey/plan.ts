@@ -244,7 +244,7 @@ function alreadyKeyed(
   d: { kmsKeyId?: string; tags?: Record<string, string> },
   keys: RekeyKeyOptions,
 ): boolean {
-  if (keys.kmsKeyId !== undefined && d.kmsKeyId !== keys.kmsKeyId) return false;
+  if (keys.kmsKeyId !== undefined && d.kmsKeyId !== (keys.kmsKeyId ?? undefined)) return false;
   if (keys.tags) {
     const tags = d.tags ?? {};
     if (Object.entries(keys.tags).some(([k, v]) => tags[k] !== v)) return false;

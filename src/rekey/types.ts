@@ -85,7 +85,7 @@ export interface RekeyOptions {
   /** Problems to fix; absent: rotate what the filter selects (unless only keys are asked for). */
   categories?: RekeyCategory[];
   filter?: SelectionFilter;
-  /** New encryption key and/or tags for the selected secrets (stores with `rekey`: AWS, Google). */
+  /** New encryption key and/or tags for the selected secrets (keys: AWS, Google; tags: also Azure). */
   keys?: RekeyKeyOptions;
   /** After the rewrite, delete old names no row references any more, in the store's safe way. */
   deleteOld?: boolean;

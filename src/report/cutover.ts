@@ -12,7 +12,14 @@ export function renderCutover(c: Cutover): string {
       .trimEnd()
       .split('\n')
       .map((l) => `  ${l}`),
+    ...(c.launcherEnv.length
+      ? [
+          `Chart ${c.helmShape} does not give the workload launcher these, so check, discover and sync pods would start without the store's credentials; the values above set them (workloadLauncher.extraEnv), each naming the Secret or a key in it:`,
+          ...c.launcherEnv.map((e) => `  ${e.name}=${e.value}`),
+        ]
+      : []),
     ...c.env.notes.map((n) => `Note: ${n}`),
+    ...c.helmNotes.map((n) => `Note (chart ${c.helmShape}): ${n}`),
     '',
     'Next steps:',
     ...c.nextSteps.map((s, i) => `  ${i + 1}. ${s}`),

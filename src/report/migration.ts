@@ -132,6 +132,13 @@ export function renderRollback(r: RollbackResult): string {
     const failed = r.deleted.filter((d) => d.outcome === 'failed').length;
     out.push(`${r.deleted.length - failed} created secret(s) deleted${failed ? `, ${failed} failed` : ''}`);
   }
+  if (r.restoredKeys?.length) {
+    const failed = r.restoredKeys.filter((k) => k.outcome === 'failed');
+    out.push(
+      `${r.restoredKeys.length - failed.length} secret(s) back on the encryption key they had before the run${failed.length ? `, ${failed.length} failed` : ''}`,
+    );
+    for (const k of failed) out.push(`  key not restored: ${k.coordinate}`);
+  }
   return out.join('\n');
 }
 

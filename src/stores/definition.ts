@@ -107,15 +107,17 @@ export interface SettingSpec {
 export interface SettingReader {
   /** The store kind, for messages. */
   readonly kind: string;
+  /** The chart shape of the values file being read; absent without a values file. */
+  readonly chart?: ChartShape;
   flag(name: string): Found | undefined;
   env(name: string): Found | undefined;
   /** A plain value from the store's block in the values file (the first of `keys` present). */
   valuesEntry(keys: string[]): Found | undefined;
   /**
    * The block's `tags` as `k=v,k2=v2`: a list of `{key, value}` rendered the way both charts
-   * render it, or a ready string as written.
+   * render it (`form: 'list'`), or a ready string as written (`form: 'text'`).
    */
-  valuesTags(): Found | undefined;
+  valuesTags(): ValuesTags | undefined;
   /** A non-secret setting: flag, else values, else env. */
   text(spec: SettingSpec): Found | undefined;
   /** A credential: flag, else inline in values, else the Secret manifest, else env. */
@@ -126,6 +128,13 @@ export interface SettingReader {
   missing(spec: SettingSpec): UsageError;
   /** A setting that is there but wrong: `aws: region "x" from --aws-region is not an AWS region`. */
   invalid(label: string, found: Found<unknown>, problem: string): UsageError;
+  /** One line the operator should see, that does not stop the command (a key the chart ignores). */
+  warn(message: string): void;
+}
+
+/** Tags from a values file, and whether they were written as a list or as text. */
+export interface ValuesTags extends Found {
+  form: 'list' | 'text';
 }
 
 /**
@@ -137,8 +146,26 @@ export interface StoreCutover<S> {
   env(settings: S, env: Record<string, string>, credentials: string[]): void;
   /** Fills the store's values block; `keyRef` points a credential at its key in the Secret. */
   values(settings: S, shape: ChartShape, block: Record<string, unknown>, keyRef: KeyRef): void;
-  /** What Airbyte cannot be told or needs besides (endpoint overrides, namespaces, auth modes). */
-  notes(settings: S): string[];
+  /**
+   * What Airbyte cannot be told or needs besides (endpoint overrides, namespaces, auth modes);
+   * `shape` is the chart the values block is for, absent for the env form.
+   */
+  notes(settings: S, shape?: ChartShape): string[];
+  /**
+   * Env the workload launcher needs beside what the chart renders, so the job pods it starts
+   * (check, discover, sync) get the credentials too: each variable names a Secret or a key in it,
+   * never a value. `secretKey` gives the key a credential has in the Secret.
+   */
+  launcherEnv?(settings: S, shape: ChartShape, secretName: string, secretKey: SecretKeyOf): LauncherEnv[];
 }
 
 export type KeyRef = (block: Record<string, unknown>, key: CredentialKey) => void;
+
+/** The key a credential is kept under in the Secret the values block names. */
+export type SecretKeyOf = (key: CredentialKey) => string;
+
+/** One variable for the workload launcher: a Secret's name or a key in it. */
+export interface LauncherEnv {
+  name: string;
+  value: string;
+}

@@ -61,6 +61,12 @@ export interface SecretDescription {
   /** Number of versions the service keeps, where it says. */
   versionCount?: number;
   kmsKeyId?: string;
+  /**
+   * When the service created the secret, ISO 8601, where it says: AWS CreatedDate, Google
+   * createTime, Vault KV v2 metadata created_time, Azure createdOn (of the current version: Key
+   * Vault dates versions, not secrets). The database table has none.
+   */
+  createdAt?: string;
 }
 
 /**

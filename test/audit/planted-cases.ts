@@ -5,6 +5,7 @@ import type { PlantedSecret } from '../../src/sample/seed.js';
 import type { SecretStore, StoreKind } from '../../src/stores/types.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 import type { SeededDatabase } from '../helpers/airbyte-db.js';
+import { ago, atTime } from '../helpers/clock.js';
 
 /**
  * One planted case of every category the audit reports, on top of a seeded database, for any
@@ -150,9 +151,11 @@ export async function plantAuditCases(db: SeededDatabase, store: SecretStore): P
   expected.push(key('orphaned-secret', 'store', '', '', v1));
   resolvesInTable(e.id, '$.rotated_token');
 
-  // orphaned-secret (ephemeral): a check's secret under the all-zero workspace that nothing references.
+  // orphaned-secret (ephemeral): a check's secret under the all-zero workspace that nothing
+  // references, written three hours ago: past the two hours Airbyte gives it (stores that say when
+  // a secret was created keep a younger one out of the findings).
   const ephemeral = formatCoordinate({ baseId: EPHEMERAL_BASE_ID, uuid: randomUUID() });
-  await write(ephemeral);
+  await atTime(ago(3 * 60 * 60 * 1000), () => write(ephemeral));
   expected.push(key('orphaned-secret', 'store', '', '', ephemeral));
 
   // suspicious-plaintext: an api_key typed into a field the spec does not mark secret.

@@ -7,6 +7,8 @@ import { stringify } from 'yaml';
 import { cutoverEnv, cutoverValues, cutoverValuesYaml } from '../../src/config/cutover.js';
 import { describeSettings } from '../../src/config/describe.js';
 import { resolveStoreSettings } from '../../src/config/store-settings.js';
+import { cutoverHelp } from '../../src/migrate/cutover.js';
+import { renderCutover } from '../../src/report/cutover.js';
 import type { StoreSettings } from '../../src/stores/registry.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 
@@ -209,5 +211,92 @@ describe('describeSettings', () => {
       }),
       'vault at http://v:8200, prefix s/, concurrency 4, 10 req/s',
     );
+  });
+});
+
+describe('cut-over steps for what chart v2 does not render for job pods', () => {
+  // airbyte-workload-launcher/src/main/resources/application.yml reads the Secret name and key of
+  // each store credential (`*-ref-name`, `*-ref-key`) and EnvVarConfigBeanFactory
+  // .secretPersistenceSecretsEnvMap points job pods at them; charts/v2/airbyte/templates/config/
+  // _secretsManager.tpl renders none for AWS (airbytehq/airbyte#43014) and misnamed ones for Azure.
+  const aws = SAMPLES[2] as StoreSettings;
+  const azure = SAMPLES[5] as StoreSettings;
+  const database = SAMPLES[0] as StoreSettings;
+
+  test('chart v2 with AWS access keys: the four launcher variables, in workloadLauncher.extraEnv', () => {
+    const v2 = cutoverValues(aws, 'v2', { secretName: 'airbyte-config-secrets' });
+    assert.deepEqual(v2.launcherEnv, [
+      { name: 'AWS_SECRET_MANAGER_ACCESS_KEY_ID_REF_NAME', value: 'airbyte-config-secrets' },
+      { name: 'AWS_SECRET_MANAGER_ACCESS_KEY_ID_REF_KEY', value: 'AWS_SECRET_MANAGER_ACCESS_KEY_ID' },
+      { name: 'AWS_SECRET_MANAGER_SECRET_ACCESS_KEY_REF_NAME', value: 'airbyte-config-secrets' },
+      { name: 'AWS_SECRET_MANAGER_SECRET_ACCESS_KEY_REF_KEY', value: 'AWS_SECRET_MANAGER_SECRET_ACCESS_KEY' },
+    ]);
+    assert.deepEqual(v2.values.workloadLauncher, { extraEnv: v2.launcherEnv });
+    const block = v2.values.global.secretsManager.awsSecretManager as Record<string, unknown>;
+    assert.equal(block.authenticationType, undefined, 'chart v2 reads no authenticationType');
+    assert.equal(block.kmsArn, 'arn:aws:kms:eu-west-1:1:key/k');
+    // Chart v1 renders them itself with authenticationType: credentials.
+    assert.deepEqual(cutoverValues(aws, 'v1').launcherEnv, []);
+    assert.equal(cutoverValues(aws, 'v1').values.workloadLauncher, undefined);
+    // The default chain needs no keys, but chart v2 references them all the same.
+    const profile = cutoverValues(SAMPLES[3] as StoreSettings, 'v2');
+    assert.deepEqual(profile.launcherEnv, []);
+    assert.match(
+      profile.notes.join('\n'),
+      /chart v2 always points AWS_SECRET_MANAGER_ACCESS_KEY_ID and AWS_SECRET_MANAGER_SECRET_ACCESS_KEY at the Secret: keep both keys in it, empty/,
+    );
+  });
+
+  test('chart v2 with an Azure client secret: the names the launcher reads, typos and all', () => {
+    const v2 = cutoverValues(azure, 'v2', {
+      secretName: 'az',
+      secretKeys: { clientSecretSecretKey: 'client-secret' },
+    });
+    assert.deepEqual(v2.launcherEnv, [
+      { name: 'AB_AZURE_KEY_VAULT_CLIENT_ID_REF_NAME', value: 'az' },
+      { name: 'AB_AZURE_KEY_VAULT_CLIENT_ID_REF_REF_KEY', value: 'AB_AZURE_KEY_VAULT_CLIENT_ID' },
+      { name: 'AB_AZURE_KEY_VAULT_CLIENT_SECRET_REF_REF_NAME', value: 'az' },
+      { name: 'AB_AZURE_KEY_VAULT_CLIENT_SECRET_REF_REF_KEY', value: 'client-secret' },
+    ]);
+    assert.deepEqual(cutoverValues(azure, 'v1').launcherEnv, []);
+    assert.deepEqual(cutoverValues(database, 'v2').launcherEnv, []);
+    assert.deepEqual(
+      cutoverValues(SAMPLES[1] as StoreSettings, 'v2').launcherEnv,
+      [],
+      'chart v2 renders Vault’s',
+    );
+  });
+
+  test('the printed steps name the variables and the Secret, never a value', () => {
+    for (const [target, names] of [
+      [
+        aws,
+        [
+          'AWS_SECRET_MANAGER_ACCESS_KEY_ID_REF_NAME=airbyte-config-secrets',
+          'AWS_SECRET_MANAGER_SECRET_ACCESS_KEY_REF_KEY=AWS_SECRET_MANAGER_SECRET_ACCESS_KEY',
+        ],
+      ],
+      [
+        azure,
+        [
+          'AB_AZURE_KEY_VAULT_CLIENT_SECRET_REF_REF_NAME=airbyte-config-secrets',
+          'AB_AZURE_KEY_VAULT_CLIENT_ID_REF_REF_KEY=AB_AZURE_KEY_VAULT_CLIENT_ID',
+        ],
+      ],
+    ] as const) {
+      const help = cutoverHelp(target, database, 'v2');
+      const text = renderCutover(help);
+      assert.match(
+        text,
+        /Chart v2 does not give the workload launcher these, so check, discover and sync pods would start without the store's credentials/,
+      );
+      for (const line of names) assert.ok(text.includes(`\n  ${line}`), `${line} in:\n${text}`);
+      assert.match(help.helmValues, /workloadLauncher:\n {2}extraEnv:\n {4}- name: /);
+      assert.ok(!text.includes(CANARY) && !JSON.stringify(help).includes(CANARY));
+      const v1 = renderCutover(cutoverHelp(target, database, 'v1'));
+      assert.doesNotMatch(v1, /workload launcher|_REF_/);
+    }
+    const profile = renderCutover(cutoverHelp(SAMPLES[3] as StoreSettings, database, 'v2'));
+    assert.match(profile, /Note \(chart v2\): chart v2 always points/);
   });
 });

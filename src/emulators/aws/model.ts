@@ -202,7 +202,7 @@ export class SecretsManagerModel {
       versions: new Map(),
     };
     if (typeof input.Description === 'string') secret.description = input.Description;
-    if (typeof input.KmsKeyId === 'string' && input.KmsKeyId !== '') secret.kmsKeyId = input.KmsKeyId;
+    if (typeof input.KmsKeyId === 'string' && !isManagedKey(input.KmsKeyId)) secret.kmsKeyId = input.KmsKeyId;
     this.#secrets.set(name, secret);
     if (!value) return { ARN: secret.arn, Name: name };
     const v = addVersion(secret, token ?? randomUUID(), value, [CURRENT]);
@@ -248,7 +248,10 @@ export class SecretsManagerModel {
   #update(input: Json): Json {
     const s = this.#active(input);
     if (typeof input.Description === 'string') s.description = input.Description;
-    if (typeof input.KmsKeyId === 'string') s.kmsKeyId = input.KmsKeyId;
+    if (typeof input.KmsKeyId === 'string') {
+      if (isManagedKey(input.KmsKeyId)) delete s.kmsKeyId;
+      else s.kmsKeyId = input.KmsKeyId;
+    }
     s.lastChanged = now();
     const value = secretValue(input);
     if (!value) return { ARN: s.arn, Name: s.name };
@@ -614,6 +617,14 @@ function optionalString(input: Json, member: string): string | undefined {
 function suffix(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
   return [...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+/**
+ * The AWS managed key (`aws/secretsmanager`, by alias or alias ARN): a secret under it has no
+ * KmsKeyId in DescribeSecret or ListSecrets, as AWS documents for DescribeSecret.
+ */
+function isManagedKey(keyId: string): boolean {
+  return keyId === '' || keyId === 'alias/aws/secretsmanager' || keyId.endsWith(':alias/aws/secretsmanager');
 }
 
 function now(): number {

@@ -32,6 +32,11 @@ export interface AwsEmulatorOptions extends EmulatorOptions {
   maxPageSize?: number;
   /** Names every operation on which answers AccessDeniedException (see also `denyName`). */
   deniedNames?: string[];
+  /**
+   * Operations answered with AccessDeniedException on every name, as for a policy that lacks
+   * them (`secretsmanager:DescribeSecret`); see also `denyOperations`.
+   */
+  deniedOperations?: string[];
 }
 
 export interface RunningAwsEmulator extends RunningEmulator {
@@ -41,6 +46,8 @@ export interface RunningAwsEmulator extends RunningEmulator {
   readonly credentials: { accessKeyId: string; secretAccessKey: string; region: string };
   /** Answers AccessDeniedException for these operations (all when omitted) on `name`. */
   denyName(name: string, operations?: string[]): void;
+  /** Answers AccessDeniedException for these operations on every name (an empty list allows them all again). */
+  denyOperations(operations: string[]): void;
   /** Creates a secret without going through the API (and without a log entry). */
   plant(name: string, secretString: string): void;
   snapshot(name: string): SecretSnapshot | undefined;
@@ -70,6 +77,7 @@ export async function startAwsSecretsManagerEmulator(
   const model = new SecretsManagerModel(region);
   model.maxPageSize = options.maxPageSize;
   const denied = new Map<string, Set<string> | 'all'>((options.deniedNames ?? []).map((n) => [n, 'all']));
+  let deniedOperations = new Set(options.deniedOperations ?? []);
 
   const fault = (type: string, message: string, status = 400): Answer => ({
     status,
@@ -91,6 +99,7 @@ export async function startAwsSecretsManagerEmulator(
   };
 
   const isDenied = (name: string | undefined, operation: string): boolean => {
+    if (deniedOperations.has(operation)) return true;
     const rule = name === undefined ? undefined : denied.get(name);
     return rule === 'all' || rule?.has(operation) === true;
   };
@@ -173,6 +182,9 @@ export async function startAwsSecretsManagerEmulator(
     close: () => http.close(),
     denyName(name, operations) {
       denied.set(name, operations ? new Set(operations) : 'all');
+    },
+    denyOperations(operations) {
+      deniedOperations = new Set(operations);
     },
     plant: (name, secretString) => model.plant(name, secretString),
     snapshot: (name) => model.snapshot(name),

@@ -37,6 +37,9 @@ import type { AwsStoreSettings } from './settings.js';
  * or reports `deleted-recoverable` as `onScheduledDeletion` says.
  */
 
+/** The alias of the key Secrets Manager uses when a secret names none (the AWS managed key). */
+const AWS_MANAGED_KEY = 'alias/aws/secretsmanager';
+
 export const STORE_KIND = 'aws' as const;
 
 export interface AwsStoreDeps {
@@ -134,12 +137,14 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
   }
 
   async read(coordinate: string, options: ReadOptions = {}): Promise<SecretValue | undefined> {
-    const current = await this.#current(coordinate, 'read', coordinate);
+    const readOne = (name: string) =>
+      options.asAirbyte ? this.#readAsAirbyte(name, coordinate) : this.#current(name, 'read', coordinate);
+    const current = await readOne(coordinate);
     if (current.state === 'active') return current.value;
     // Airbyte's hydration retries the base name only on not-found, for secrets stored unversioned.
     const base = parseCoordinate(coordinate).base;
     if (options.asAirbyte && current.state === 'absent' && base) {
-      const fallback = await this.#current(base, 'read', coordinate);
+      const fallback = await readOne(base);
       if (fallback.state === 'active') return fallback.value;
     }
     return undefined;
@@ -230,6 +235,7 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
         ...(out.Tags ? { tags } : {}),
         versionCount: Object.keys(out.VersionIdsToStages ?? {}).length,
         ...(out.KmsKeyId ? { kmsKeyId: out.KmsKeyId } : {}),
+        ...(out.CreatedDate ? { createdAt: out.CreatedDate.toISOString() } : {}),
       };
     } catch (err) {
       if (errorName(err) === 'ResourceNotFoundException')
@@ -246,7 +252,9 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
    * Re-keying in place: UpdateSecret with the new KmsKeyId (Secrets Manager re-encrypts the
    * AWSCURRENT, AWSPENDING and AWSPREVIOUS versions with it and keeps older versions under the old
    * key), then TagResource/UntagResource for the tags. Each call only when something differs; the
-   * key is compared as text, so an alias and the ARN of the same key count as different.
+   * key is compared as text, so an alias and the ARN of the same key count as different. `null`
+   * (a rollback to the AWS managed key) sends `alias/aws/secretsmanager`, which DescribeSecret then
+   * no longer reports as a KmsKeyId.
    */
   async changeKey(coordinate: string, change: KeyChange): Promise<KeyChangeResult> {
     const { DescribeSecretCommand, UpdateSecretCommand, TagResourceCommand, UntagResourceCommand } =
@@ -270,12 +278,15 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
     if (described.KmsKeyId) result.kmsKeyId = described.KmsKeyId;
     try {
       if (change.kmsKeyId !== undefined) {
-        result.key = described.KmsKeyId === change.kmsKeyId ? 'unchanged' : 'changed';
+        const wanted = change.kmsKeyId ?? undefined;
+        result.key = described.KmsKeyId === wanted ? 'unchanged' : 'changed';
         if (result.key === 'changed') {
           await this.#client.send(
-            new UpdateSecretCommand({ SecretId: coordinate, KmsKeyId: change.kmsKeyId }),
+            new UpdateSecretCommand({ SecretId: coordinate, KmsKeyId: wanted ?? AWS_MANAGED_KEY }),
           );
-          result.kmsKeyId = change.kmsKeyId;
+          if (described.KmsKeyId) result.previousKmsKeyId = described.KmsKeyId;
+          if (wanted) result.kmsKeyId = wanted;
+          else delete result.kmsKeyId;
         }
       }
       if (change.tags !== undefined) {
@@ -344,6 +355,32 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
     // Restoring is itself a change, so an identical value still counts as updated.
     const outcome = await this.#update(coordinate, value, restored.value);
     return outcome === 'unchanged' ? 'updated' : outcome;
+  }
+
+  /**
+   * A read as Airbyte makes it: through aws-secretsmanager-caching-java's `SecretCache`
+   * (AwsSecretManagerPersistence.kt `getSecret`), whose `SecretCacheItem` calls DescribeSecret
+   * and only then GetSecretValue. So a caller without secretsmanager:DescribeSecret fails here
+   * as Airbyte would, and a name DescribeSecret does not find is not found.
+   */
+  async #readAsAirbyte(name: string, coordinate: string): Promise<Current> {
+    const { DescribeSecretCommand } = this.#sdk;
+    try {
+      await this.#client.send(new DescribeSecretCommand({ SecretId: name }));
+    } catch (err) {
+      if (errorName(err) === 'ResourceNotFoundException') return { state: 'absent' };
+      // Reported as the read it is part of; a denial says which permission the read needs.
+      const failure = toStoreError(err, 'read', coordinate);
+      if (failure.kind !== 'permission-denied') throw failure;
+      throw new StoreError({
+        store: STORE_KIND,
+        operation: 'read',
+        kind: 'permission-denied',
+        coordinate,
+        detail: `Airbyte reads with DescribeSecret before GetSecretValue, so it needs secretsmanager:DescribeSecret: ${failure.detail ?? ''}`,
+      });
+    }
+    return this.#current(name, 'read', coordinate);
   }
 
   /** GetSecretValue of an exact name; a name in its recovery window is told apart by DescribeSecret. */

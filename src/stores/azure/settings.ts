@@ -1,7 +1,14 @@
 import type { SecretValue } from '../../util/secret-value.js';
-import type { CredentialKey, SettingReader, SettingSpec, StoreCutover, StoreLimits } from '../definition.js';
+import type {
+  CredentialKey,
+  Found,
+  SettingReader,
+  SettingSpec,
+  StoreCutover,
+  StoreLimits,
+} from '../definition.js';
 import { safeUrl } from '../describe-parts.js';
-import { checkUrl, tagsOf } from '../setting-checks.js';
+import { checkUrl } from '../setting-checks.js';
 import { tagsList, tagsText } from '../tags.js';
 
 export interface AzureStoreSettings {
@@ -64,6 +71,19 @@ export const AZURE_SETTINGS = {
   tags: { label: 'tags', env: AZURE_ENV.tags },
 } satisfies Record<string, SettingSpec>;
 
+/**
+ * The launcher's names for the Secret and keys it points job pods' Azure credentials at, typos
+ * and all (airbyte-workload-launcher/src/main/resources/application.yml
+ * `airbyte.secret.store.azure.*-ref-*`). Chart v2 renders `AB_AZURE_KEY_CLIENT_ID_REF_NAME` and
+ * the like instead (charts/v2/airbyte/templates/config/_secretsManager.tpl), which nothing reads.
+ */
+export const AZURE_LAUNCHER_ENV = {
+  clientIdName: 'AB_AZURE_KEY_VAULT_CLIENT_ID_REF_NAME',
+  clientIdKey: 'AB_AZURE_KEY_VAULT_CLIENT_ID_REF_REF_KEY',
+  clientSecretName: 'AB_AZURE_KEY_VAULT_CLIENT_SECRET_REF_REF_NAME',
+  clientSecretKey: 'AB_AZURE_KEY_VAULT_CLIENT_SECRET_REF_REF_KEY',
+} as const;
+
 export function buildAzure(src: SettingReader, limits: StoreLimits | undefined): AzureStoreSettings {
   const vaultUrl = src.require(AZURE_SETTINGS.vaultUrl);
   // Plain http only to an emulator on this machine; a real vault is always https.
@@ -74,7 +94,7 @@ export function buildAzure(src: SettingReader, limits: StoreLimits | undefined):
   if (clientSecret && !clientId) throw src.missing(AZURE_SETTINGS.clientId);
   if (clientSecret && !tenantId) throw src.missing(AZURE_SETTINGS.tenantId);
   if (clientId && !clientSecret && !tenantId) throw src.missing(AZURE_SETTINGS.clientSecret);
-  const tags = tagsOf(src, AZURE_SETTINGS.tags);
+  const tags = azureTags(src);
   return {
     kind: 'azure',
     vaultUrl: vaultUrl.value,
@@ -85,6 +105,58 @@ export function buildAzure(src: SettingReader, limits: StoreLimits | undefined):
     ...(insecure ? { allowInsecureConnection: true } : {}),
     ...(limits ? { limits } : {}),
   };
+}
+
+/**
+ * AB_AZURE_KEY_VAULT_TAGS read as Airbyte's Azure client reads it (AzureKeyVaultPersistence.kt
+ * `AzureKeyVaultClient.parseTags`): the whole text must match its pattern, then it is split at
+ * `,` and each trimmed pair at every `=`, keeping the first two parts: `k=a=b` tags k with `a`.
+ * Chart v2 passes `azureKeyVault.tags` through as text, so a list there reaches Airbyte as Go's
+ * rendering of it, which that pattern rejects; chart v1 renders a list as `k=v,k2=v2`.
+ */
+function azureTags(src: SettingReader): Record<string, string> | undefined {
+  const fromValues = src.valuesTags();
+  if (fromValues?.form === 'list' && src.chart === 'v2') {
+    throw src.invalid(
+      'tags',
+      { value: undefined, origin: fromValues.origin },
+      'is a list, but chart v2 passes Azure tags through as text, which Airbyte cannot parse: write tags: "key1=value1,key2=value2"',
+    );
+  }
+  const found = fromValues ?? src.env(AZURE_ENV.tags);
+  if (!found) return undefined;
+  const tags = parseAzureTags(src, found);
+  return Object.keys(tags).length > 0 ? tags : undefined;
+}
+
+/**
+ * The character class of Airbyte's pattern, `[\w\s._:/=+-@]`: Java reads `+-@` as the range
+ * from `+` to `@`, which takes in `,` `;` `<` `>` `?` and the digits; `\w` and `\s` are ASCII.
+ */
+const AZURE_TAG_TEXT = /^[A-Za-z0-9_ \t\n\v\f\r.:/=+,\-;<>?@]+$/;
+
+function parseAzureTags(src: SettingReader, found: Found): Record<string, string> {
+  const text = found.value;
+  if (text.trim() === '') return {};
+  const bad = (why: string) =>
+    src.invalid('tags', found, `${why}; Airbyte's Azure client reads key1=value1,key2=value2`);
+  // As the class takes in `,` and `=`, the pattern comes down to: only these characters, and an
+  // `=` with text on both sides.
+  if (!AZURE_TAG_TEXT.test(text) || !text.slice(1, -1).includes('=')) throw bad('do not match');
+  const tags: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const [key, value, ...dropped] = part.trim().split('=');
+    // Airbyte's `val (key, value) = ...` throws on a pair without `=`.
+    if (key === undefined || value === undefined) throw bad(`"${part.trim()}" has no "="`);
+    if (key === '') throw bad(`"${part.trim()}" has no tag name`);
+    if (dropped.length > 0) {
+      src.warn(
+        `azure: tag ${key} from ${found.origin}: Airbyte's Azure client splits at every "=" and keeps "${value}" only; so does this migration`,
+      );
+    }
+    tags[key] = value;
+  }
+  return tags;
 }
 
 export function describeAzure(s: AzureStoreSettings): string[] {
@@ -116,5 +188,15 @@ export const azureCutover: StoreCutover<AzureStoreSettings> = {
     if (!s.clientSecret) notes.push('Airbyte signs in to Azure only with a client id and secret');
     if (s.allowInsecureConnection) notes.push('the vault URL is a local emulator (plain http)');
     return notes;
+  },
+  /** Chart v2 renders the launcher's names misspelt (see AZURE_LAUNCHER_ENV), so job pods get no client credentials. */
+  launcherEnv(_s, shape, secretName, secretKey) {
+    if (shape !== 'v2') return [];
+    return [
+      { name: AZURE_LAUNCHER_ENV.clientIdName, value: secretName },
+      { name: AZURE_LAUNCHER_ENV.clientIdKey, value: secretKey(AZURE_CREDENTIAL_KEYS.clientId) },
+      { name: AZURE_LAUNCHER_ENV.clientSecretName, value: secretName },
+      { name: AZURE_LAUNCHER_ENV.clientSecretKey, value: secretKey(AZURE_CREDENTIAL_KEYS.clientSecret) },
+    ];
   },
 };

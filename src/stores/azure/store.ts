@@ -8,6 +8,7 @@ import {
   type StoreErrorKind,
   type StoreOperation,
 } from '../errors.js';
+import type { KeyChange, KeyChangeResult } from '../key-change.js';
 import type {
   DeleteOptions,
   DeleteOutcome,
@@ -224,8 +225,9 @@ class AzureKeyVaultStore implements SecretStore {
   async describe(coordinate: string): Promise<SecretDescription> {
     const name = this.#checked(coordinate, 'describe');
     let tags: Record<string, string> | undefined;
+    let createdOn: Date | undefined;
     try {
-      tags = (await this.#client.getSecret(name)).properties.tags;
+      ({ tags, createdOn } = (await this.#client.getSecret(name)).properties);
     } catch (err) {
       const e = toStoreError(err, 'describe', coordinate);
       if (e.kind === 'not-found') {
@@ -249,7 +251,58 @@ class AzureKeyVaultStore implements SecretStore {
     } catch (err) {
       throw toStoreError(err, 'describe', coordinate);
     }
-    return { coordinate, name, state: 'active', versionCount, ...(tags ? { tags: { ...tags } } : {}) };
+    return {
+      coordinate,
+      name,
+      state: 'active',
+      versionCount,
+      ...(tags ? { tags: { ...tags } } : {}),
+      ...(createdOn ? { createdAt: createdOn.toISOString() } : {}),
+    };
+  }
+
+  /**
+   * Tags in place, for `rekey --tags`: Key Vault keeps tags on each version, and Airbyte's
+   * `createSecret` (airbyte-config/config-secrets/.../AzureKeyVaultPersistence.kt) sets the parsed
+   * AB_AZURE_KEY_VAULT_TAGS on the version it creates, which its reads then return. We set them on
+   * that same current version with updateSecretProperties: no new version, so the value Airbyte
+   * reads, the version id and its dates stay exactly as they are (a new version would copy the value
+   * through this process and race a concurrent write). Tags are replaced as a whole map by the
+   * service, so the kept ones are sent along unless `replaceTags`. A secret here has no encryption
+   * key of its own (the vault's keys protect it), so a key change is refused.
+   */
+  async changeKey(coordinate: string, change: KeyChange): Promise<KeyChangeResult> {
+    const name = this.#checked(coordinate, 'write');
+    if (change.kmsKeyId !== undefined) {
+      throw new StoreError({
+        store: STORE_KIND,
+        operation: 'write',
+        coordinate,
+        kind: 'invalid',
+        detail: 'a Key Vault secret has no encryption key of its own to change; only its tags',
+      });
+    }
+    const result: KeyChangeResult = { key: 'not-requested', tags: 'not-requested' };
+    if (change.tags === undefined) return result;
+    let properties: { version?: string; tags?: Record<string, string> };
+    try {
+      properties = (await this.#client.getSecret(name)).properties;
+    } catch (err) {
+      throw toStoreError(err, 'write', coordinate);
+    }
+    const current = properties.tags ?? {};
+    const wanted = change.replaceTags ? { ...change.tags } : { ...current, ...change.tags };
+    const same =
+      Object.keys(wanted).length === Object.keys(current).length &&
+      Object.entries(wanted).every(([k, v]) => current[k] === v);
+    result.tags = same ? 'unchanged' : 'changed';
+    if (same) return result;
+    try {
+      await this.#client.updateSecretProperties(name, properties.version ?? '', { tags: wanted });
+    } catch (err) {
+      throw toStoreError(err, 'write', coordinate);
+    }
+    return result;
   }
 
   async close(): Promise<void> {

@@ -274,6 +274,7 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
       throw toStoreError(err, 'describe', coordinate);
     }
     const kmsKeyId = secretKmsKey(secret);
+    const createdAt = isoTime(secret.createTime);
     return {
       coordinate,
       name,
@@ -281,6 +282,7 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
       tags: { ...(secret.labels ?? {}) },
       versionCount,
       ...(kmsKeyId ? { kmsKeyId } : {}),
+      ...(createdAt ? { createdAt } : {}),
     };
   }
 
@@ -295,6 +297,8 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
    * (`versions/latest`) was not encrypted with the key, a new version with the same value is
    * added. Older versions keep their key. A secret replicated to several user-managed locations
    * needs one key per location and is refused. Labels replace the whole map, as Google's mask does.
+   * `null` (a rollback) removes the customer-managed key, back to Google-managed encryption, and
+   * adds a version the same way when the latest one is under a customer-managed key.
    */
   async changeKey(coordinate: string, change: KeyChange): Promise<KeyChangeResult> {
     const name = this.#checked(coordinate, 'write');
@@ -305,8 +309,13 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
       if (current) result.kmsKeyId = current;
       const update: SecretMessage = { name };
       const paths: string[] = [];
-      if (change.kmsKeyId !== undefined && current !== change.kmsKeyId) {
-        paths.push(this.#withKey(secret, change.kmsKeyId, update, coordinate));
+      const wanted = change.kmsKeyId;
+      if (wanted !== undefined && current !== (wanted ?? undefined)) {
+        paths.push(
+          wanted === null
+            ? this.#withoutKey(secret, update)
+            : this.#withKey(secret, wanted, update, coordinate),
+        );
       }
       if (change.tags !== undefined) {
         const labels = change.replaceTags ? { ...change.tags } : { ...(secret.labels ?? {}), ...change.tags };
@@ -319,9 +328,10 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
         }
       }
       if (paths.length > 0) await this.#client.updateSecret({ secret: update, updateMask: { paths } }, CALL);
-      if (change.kmsKeyId !== undefined) {
+      if (wanted !== undefined) {
         const [latest] = await this.#client.getSecretVersion({ name: `${name}/versions/latest` }, CALL);
-        if (versionKeys(latest).every((k) => k.startsWith(`${change.kmsKeyId}/`))) result.key = 'unchanged';
+        const underWanted = (k: string) => (wanted === null ? k === '' : k.startsWith(`${wanted}/`));
+        if (versionKeys(latest).every(underWanted)) result.key = 'unchanged';
         else {
           const value = await this.#current(coordinate, 'write');
           if (value.state !== 'active')
@@ -333,8 +343,10 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
           );
           result.key = 'changed';
           result.newVersion = true;
+          if (current) result.previousKmsKeyId = current;
         }
-        result.kmsKeyId = change.kmsKeyId;
+        if (wanted) result.kmsKeyId = wanted;
+        else delete result.kmsKeyId;
       }
     } catch (err) {
       throw toStoreError(err, 'write', coordinate);
@@ -366,6 +378,19 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
         },
       };
     } else update.replication = { automatic: { customerManagedEncryption: { kmsKeyName } } };
+    return 'replication';
+  }
+
+  /** Puts Google-managed encryption into `update` the way this secret carries its key; returns the mask path. */
+  #withoutKey(secret: SecretMessage, update: SecretMessage): string {
+    if (this.#settings.region) {
+      update.customerManagedEncryption = null;
+      return 'customer_managed_encryption';
+    }
+    const replicas = secret.replication?.userManaged?.replicas;
+    update.replication = replicas
+      ? { userManaged: { replicas: replicas.map((r) => ({ location: r.location })) } }
+      : { automatic: {} };
     return 'replication';
   }
 
@@ -476,6 +501,13 @@ function versionKeys(version: protos.google.cloud.secretmanager.v1.ISecretVersio
   if (automatic) return [automatic];
   const replicas = status?.userManaged?.replicas ?? [];
   return replicas.length ? replicas.map((r) => r.customerManagedEncryption?.kmsKeyVersionName ?? '') : [''];
+}
+
+/** A protobuf Timestamp as ISO 8601 (seconds may arrive as a number, a string or a Long). */
+function isoTime(t: { seconds?: unknown; nanos?: unknown } | null | undefined): string | undefined {
+  if (!t || t.seconds === undefined || t.seconds === null) return undefined;
+  const ms = Number(String(t.seconds)) * 1000 + Math.floor(Number(t.nanos ?? 0) / 1e6);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
 function sortedEntries(labels: Record<string, string>): Array<[string, string]> {

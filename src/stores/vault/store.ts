@@ -52,7 +52,7 @@ const VALUE_KEY = 'value';
 type Current =
   | { state: 'absent' }
   | { state: 'deleted'; version: number; destroyed: boolean }
-  | { state: 'active'; version: number; value: SecretValue };
+  | { state: 'active'; version: number; value: SecretValue; createdTime?: string };
 
 interface Layout {
   mount: string;
@@ -190,7 +190,25 @@ class VaultStore implements SecretStore {
         : current.state === 'deleted' && !current.destroyed
           ? 'deleted-recoverable'
           : 'absent';
-    return { coordinate, name: this.nameOf(coordinate), state };
+    const createdAt = current.state === 'active' ? await this.#createdAt(coordinate, current) : undefined;
+    return { coordinate, name: this.nameOf(coordinate), state, ...(createdAt ? { createdAt } : {}) };
+  }
+
+  /**
+   * KV v2: the secret's `created_time` from its metadata (when its first version was written). A
+   * token that may not read metadata gets the current version's `created_time`, which is the same
+   * for a secret written once. KV v1 keeps no times.
+   */
+  async #createdAt(coordinate: string, current: Current & { state: 'active' }): Promise<string | undefined> {
+    if (this.#version !== 2) return undefined;
+    try {
+      const body: unknown = await this.#client.read(this.#path(coordinate, 'metadata'));
+      return isoTimeOf(at(body, 'data', 'created_time')) ?? current.createdTime;
+    } catch (err) {
+      const e = toStoreError(err, 'describe', coordinate);
+      if (e.kind === 'permission-denied' || e.kind === 'not-found') return current.createdTime;
+      throw e;
+    }
   }
 
   async close(): Promise<void> {
@@ -234,7 +252,13 @@ class VaultStore implements SecretStore {
         });
       }
       const version = v2 ? Number(at(body, 'data', 'metadata', 'version') ?? 0) : 0;
-      return { state: 'active', version, value: new SecretValue(value) };
+      const createdTime = v2 ? isoTimeOf(at(body, 'data', 'metadata', 'created_time')) : undefined;
+      return {
+        state: 'active',
+        version,
+        value: new SecretValue(value),
+        ...(createdTime ? { createdTime } : {}),
+      };
     } catch (err) {
       const response = responseOf(err);
       if (response?.status === 404) {
@@ -249,6 +273,13 @@ class VaultStore implements SecretStore {
       throw toStoreError(err, operation, coordinate);
     }
   }
+}
+
+/** Vault's RFC 3339 times (nanosecond precision) as ISO 8601; empty or unparsable gives undefined. */
+function isoTimeOf(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
 }
 
 /**
