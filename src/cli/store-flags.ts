@@ -58,13 +58,13 @@ export const targetStoreFlags = {
     summary: 'Path prefix joined to the coordinate, ending in / (VAULT_PREFIX; default secret/).',
     helpGroup: 'VAULT',
   }),
+  'vault-namespace': Flags.string({
+    summary: 'Vault Enterprise namespace (X-Vault-Namespace).',
+    helpGroup: 'VAULT',
+  }),
   'allow-insecure-http': Flags.boolean({
     summary:
       'Accept a Vault address over plain http to a host other than loopback (the token and values travel unencrypted).',
-    helpGroup: 'VAULT',
-  }),
-  'vault-namespace': Flags.string({
-    summary: 'Vault Enterprise namespace (X-Vault-Namespace).',
     helpGroup: 'VAULT',
   }),
   'aws-region': Flags.string({ summary: 'AWS region (AWS_SECRET_MANAGER_REGION).', helpGroup: 'AWS' }),

@@ -109,7 +109,6 @@ describe('coordinates outside Airbyte’s grammar', () => {
         env: vault.cliEnv,
       });
       assert.equal(r.code, 1, r.stdout + r.stderr);
-      if (process.env.SHOW) console.log(r.stdout.slice(0, 3000));
       assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
       const out = parseJson<{ problems?: Array<{ coordinate?: string; key?: string; reason?: string }> }>(r);
       const mentions = JSON.stringify(out).split(HOSTILE).length - 1;
