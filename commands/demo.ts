@@ -21,7 +21,7 @@ reference verified in the target, 1 otherwise.`;
     '<%= config.bin %> <%= command.id %> --json',
   ];
   // The demo brings its own database and journal: --database-url and --journal-schema do not apply.
-  static override baseFlags = {
+  static override baseFlags: typeof BaseCommand.baseFlags = {
     'database-url': { ...BaseCommand.baseFlags['database-url'], hidden: true },
     'journal-schema': { ...BaseCommand.baseFlags['journal-schema'], hidden: true },
   };

@@ -1,3 +1,4 @@
+import { codePoint } from '../util/code-point.js';
 import { SecretValue } from '../util/secret-value.js';
 import { parseCoordinate } from './coordinates.js';
 import { isJsonNumber } from './exact-json.js';
@@ -32,7 +33,7 @@ export function asText(node: unknown): string {
 /** Kotlin `isBlank()`: only whitespace as `Char.isWhitespace` sees it (no BOM, but U+001C..U+001F). */
 export function isBlank(text: string): boolean {
   for (const ch of text) {
-    const c = ch.codePointAt(0)!;
+    const c = codePoint(ch);
     const kotlinSpace = (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f) || c === 0x2028 || c === 0x2029;
     if (!kotlinSpace && !/\p{Zs}/u.test(ch)) return false;
   }

@@ -6,6 +6,8 @@
  * Kotlin `toLongOrNull()` (optional sign, decimal digits, 64-bit range); anything else is external.
  */
 
+import { codePoint } from '../util/code-point.js';
+
 export const AIRBYTE_PREFIX = 'airbyte_';
 export const VERSION_DELIMITER = '_v';
 export const DEFAULT_SECRET_BASE_PREFIX = 'workspace_';
@@ -26,22 +28,36 @@ export const KNOWN_COORDINATE_PREFIXES = [
   'storage_workspace',
 ] as const;
 
-export interface Coordinate {
+export type Coordinate = ManagedCoordinate | ExternalCoordinate;
+
+interface CoordinateText {
   /**
    * The coordinate Airbyte reads and writes. For a managed coordinate it is re-rendered from base
    * and version, as Airbyte does, so `…_v01` becomes `…_v1`; `text` then keeps the original.
    */
   full: string;
-  managed: boolean;
-  /** Everything before the last `_v` (managed only). */
-  base?: string;
-  version?: number;
+  /** The text as given, only when it differs from `full`. */
+  text?: string;
+}
+
+export interface ManagedCoordinate extends CoordinateText {
+  managed: true;
+  /** Everything before the last `_v`. */
+  base: string;
+  version: number;
   /** The text between `airbyte_` and the base id, e.g. `workspace_`, when the base has the generated shape. */
   prefix?: string;
   baseId?: string;
   uuid?: string;
-  /** The text as given, only when it differs from `full`. */
-  text?: string;
+}
+
+export interface ExternalCoordinate extends CoordinateText {
+  managed: false;
+  base?: undefined;
+  version?: undefined;
+  prefix?: undefined;
+  baseId?: undefined;
+  uuid?: undefined;
 }
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -72,9 +88,9 @@ export function formatCoordinate(parts: {
 }
 
 /** The same base at version `n`. Throws for an external coordinate, which has no version. */
-export function withVersion(coordinate: Coordinate | string, n: number): Coordinate {
+export function withVersion(coordinate: Coordinate | string, n: number): ManagedCoordinate {
   const c = typeof coordinate === 'string' ? parseCoordinate(coordinate) : coordinate;
-  if (!c.managed || c.base === undefined) throw new Error(`Not an Airbyte-managed coordinate: ${c.full}`);
+  if (!c.managed) throw new Error(`Not an Airbyte-managed coordinate: ${c.full}`);
   if (!Number.isSafeInteger(n)) throw new Error(`Bad version ${n} for ${c.full}`);
   return managedCoordinate(c.base, BigInt(n));
 }
@@ -84,18 +100,18 @@ export function isEphemeral(coordinate: Coordinate | string): boolean {
   return c.managed && c.baseId === EPHEMERAL_BASE_ID;
 }
 
-function managedCoordinate(base: string, version: bigint): Coordinate {
-  const c: Coordinate = {
+function managedCoordinate(base: string, version: bigint): ManagedCoordinate {
+  const c: ManagedCoordinate = {
     full: `${base}${VERSION_DELIMITER}${version}`,
     managed: true,
     base,
     version: Number(version),
   };
-  const m = GENERATED_BASE.exec(base);
-  if (m) {
-    c.prefix = m[1];
-    c.baseId = m[2];
-    c.uuid = m[3];
+  const [, prefix, baseId, uuid] = GENERATED_BASE.exec(base) ?? [];
+  if (prefix !== undefined && baseId !== undefined && uuid !== undefined) {
+    c.prefix = prefix;
+    c.baseId = baseId;
+    c.uuid = uuid;
   }
   return c;
 }
@@ -105,11 +121,11 @@ function managedCoordinate(base: string, version: bigint): Coordinate {
  * them (any BMP Unicode digit, not surrogate pairs), within 64 bits.
  */
 function parseKotlinLong(s: string): bigint | undefined {
-  const m = /^([+-]?)(\p{Nd}+)$/u.exec(s);
-  if (!m || [...m[2]!].some((ch) => ch.length > 1)) return undefined;
+  const [, sign, digits] = /^([+-]?)(\p{Nd}+)$/u.exec(s) ?? [];
+  if (digits === undefined || [...digits].some((ch) => ch.length > 1)) return undefined;
   let value = 0n;
-  for (const ch of m[2]!) value = value * 10n + BigInt(digitValue(ch.codePointAt(0)!));
-  if (m[1] === '-') value = -value;
+  for (const ch of digits) value = value * 10n + BigInt(digitValue(codePoint(ch)));
+  if (sign === '-') value = -value;
   return value < LONG_MIN || value > LONG_MAX ? undefined : value;
 }
 

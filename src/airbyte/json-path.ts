@@ -80,10 +80,9 @@ export function parsePath(path: string): Segment[] {
 
 function parseBracket(path: string, start: number): [Segment, number] {
   const rest = path.slice(start);
-  const simple = /^\[(\*|\d+)\]/.exec(rest);
-  if (simple) {
-    const token = simple[1]!;
-    return [token === '*' ? WILDCARD : index(Number(token)), start + simple[0].length];
+  const [simple, token] = /^\[(\*|\d+)\]/.exec(rest) ?? [];
+  if (simple !== undefined && token !== undefined) {
+    return [token === '*' ? WILDCARD : index(Number(token)), start + simple.length];
   }
   const quote = path[start + 1];
   if (quote !== "'" && quote !== '"') throw malformed(path, `bad bracket at ${start}`);
@@ -132,7 +131,8 @@ export function getAt(json: unknown, path: string | readonly Segment[]): unknown
  */
 export function setAt(json: unknown, path: string | readonly Segment[], value: unknown): unknown {
   const segments = typeof path === 'string' ? parsePath(path) : path;
-  if (segments.length === 0) return cloneJson(value);
+  const last = segments.at(-1);
+  if (last === undefined) return cloneJson(value);
   const root = cloneJson(json);
   let parent = root;
   for (const s of segments.slice(0, -1)) {
@@ -141,7 +141,6 @@ export function setAt(json: unknown, path: string | readonly Segment[], value: u
       throw new Error(`Cannot set ${formatPath(segments)}: its parent does not exist`);
     }
   }
-  const last = segments[segments.length - 1]!;
   if (last.type === 'key' && isJsonObject(parent)) defineKey(parent, last.key, cloneJson(value));
   else if (last.type === 'index' && Array.isArray(parent) && last.index < parent.length) {
     parent[last.index] = cloneJson(value);

@@ -133,11 +133,11 @@ export function expandPath(config: unknown, template: string | readonly Segment[
   const segments = typeof template === 'string' ? parsePath(template) : template;
   const out = new Set<string>();
   const walk = (node: unknown, at: number, path: Segment[]): void => {
-    if (at === segments.length) {
+    const s = segments[at];
+    if (s === undefined) {
       out.add(formatPath(path));
       return;
     }
-    const s = segments[at]!;
     if (s.type === 'key') {
       if (isJsonObject(node) && Object.hasOwn(node, s.key)) walk(node[s.key], at + 1, [...path, s]);
     } else if (s.type === 'index') {

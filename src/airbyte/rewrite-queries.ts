@@ -115,7 +115,8 @@ export async function createSecretReference(
   referenceId: string;
   created: Array<{ table: 'secret_config' | 'secret_reference'; id: string }>;
 }> {
-  const scope = HOLDER_COLUMNS[args.holder].referenceScope!;
+  const scope = HOLDER_COLUMNS[args.holder].referenceScope;
+  if (scope === undefined) throw new Error(`${args.holder} rows hold no secret references (a bug)`);
   const created: Array<{ table: 'secret_config' | 'secret_reference'; id: string }> = [];
   const config = await findOrCreateSecretConfig(db, args.storageId, args.coordinate);
   const configId = config.id;

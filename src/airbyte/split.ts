@@ -152,7 +152,7 @@ function internalSplit(
       const oldCoordinate = old?.coordinate === undefined ? undefined : parseCoordinate(old.coordinate);
       let coordinate: string;
       if (oldCoordinate?.managed && (options.readOld(oldCoordinate.full) ?? '') !== '') {
-        coordinate = withVersion(oldCoordinate, oldCoordinate.version! + 1).full;
+        coordinate = withVersion(oldCoordinate, oldCoordinate.version + 1).full;
         if (old?.storageId === undefined) superseded.push({ path, coordinate: oldCoordinate.full });
       } else {
         coordinate = formatCoordinate({ prefix, baseId: options.baseId, uuid: options.newUuid() });

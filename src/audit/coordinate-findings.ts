@@ -69,8 +69,9 @@ export const sharedCoordinateCheck: InventoryCheck = {
       const sorted = [...sites].sort((a, b) =>
         `${a.row.holder}/${a.row.rowId}/${a.path}`.localeCompare(`${b.row.holder}/${b.row.rowId}/${b.path}`),
       );
-      const first = sorted[0]!;
-      const others = sorted.slice(1).filter((s) => s.row !== first.row || s.path !== first.path);
+      const [first, ...rest] = sorted;
+      if (first === undefined) continue;
+      const others = rest.filter((s) => s.row !== first.row || s.path !== first.path);
       const f = rowFinding(
         first.row,
         'shared-coordinate',

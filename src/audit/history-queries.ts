@@ -62,7 +62,9 @@ export async function insertAuditRun(
       JSON.stringify(run.options),
     ],
   );
-  return r.rows[0]!;
+  const inserted = r.rows[0];
+  if (inserted === undefined) throw new Error('INSERT … RETURNING gave no audit_run row (a bug)');
+  return inserted;
 }
 
 /** Inserts all findings of a run in one statement (arrays expanded with unnest). */

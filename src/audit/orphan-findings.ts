@@ -110,12 +110,11 @@ export const orphanedSecretCheck: InventoryCheck = {
       if (described && described.state !== 'active') return;
       const parsed = parseCoordinate(coordinate);
       const createdAt = createdAtOf(described);
+      const referencedVersion = parsed.base === undefined ? undefined : versions.get(parsed.base);
       const verdict = classifyOrphan(
         {
           coordinate,
-          ...(parsed.base !== undefined && versions.has(parsed.base)
-            ? { referencedVersion: versions.get(parsed.base)! }
-            : {}),
+          ...(referencedVersion !== undefined ? { referencedVersion } : {}),
           ...(createdAt ? { createdAt } : {}),
         },
         { now: ctx.now, storeKind: store.kind },

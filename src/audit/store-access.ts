@@ -65,7 +65,8 @@ export class StoreAccess {
   ): Promise<Map<string, ReadOutcome>> {
     const todo = [...new Set(coordinates)];
     const out = new Map<string, ReadOutcome>();
-    if (this.#failure || todo.length === 0) return out;
+    const [first, ...rest] = todo;
+    if (this.#failure || first === undefined) return out;
     let done = 0;
     const total = todo.length;
     onProgress?.({ phase: 'verify', done, total });
@@ -77,8 +78,8 @@ export class StoreAccess {
     };
     try {
       // The first call alone: an unreachable store is one failure, not one per coordinate.
-      await readOne(todo[0]!);
-      await forEachConcurrent(todo.slice(1), this.concurrency, readOne);
+      await readOne(first);
+      await forEachConcurrent(rest, this.concurrency, readOne);
     } catch (err) {
       if (!(err instanceof StopReading)) throw err;
     }

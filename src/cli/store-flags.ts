@@ -1,4 +1,8 @@
-import { Flags } from '@oclif/core';
+import { Flags, type Interfaces } from '@oclif/core';
+import { definitionFor, STORE_KINDS } from '../stores/registry.js';
+
+type StringFlag = Interfaces.OptionFlag<string | undefined>;
+type BooleanFlag = Interfaces.BooleanFlag<boolean>;
 
 /**
  * Flags that choose and configure secret stores, shared by migrate, verify, audit and cleanup.
@@ -47,73 +51,19 @@ export const toStoreFlags = {
   }),
 };
 
-/** Per-store settings; each applies to the side using that store (the target when both do). */
-export const targetStoreFlags = {
-  'vault-address': Flags.string({ summary: 'Vault address (VAULT_ADDRESS).', helpGroup: 'VAULT' }),
-  'vault-token': Flags.string({
-    summary: 'Vault token (VAULT_AUTH_TOKEN; prefer the env var: flags show in the process list).',
-    helpGroup: 'VAULT',
-  }),
-  'vault-prefix': Flags.string({
-    summary: 'Path prefix joined to the coordinate, ending in / (VAULT_PREFIX; default secret/).',
-    helpGroup: 'VAULT',
-  }),
-  'vault-namespace': Flags.string({
-    summary: 'Vault Enterprise namespace (X-Vault-Namespace).',
-    helpGroup: 'VAULT',
-  }),
-  'allow-insecure-http': Flags.boolean({
-    summary:
-      'Accept a Vault address over plain http to a host other than loopback (the token and values travel unencrypted).',
-    helpGroup: 'VAULT',
-  }),
-  'aws-region': Flags.string({ summary: 'AWS region (AWS_SECRET_MANAGER_REGION).', helpGroup: 'AWS' }),
-  'aws-endpoint': Flags.string({
-    summary: 'Secrets Manager endpoint override (VPC endpoint, emulator).',
-    helpGroup: 'AWS',
-  }),
-  'aws-kms-key-id': Flags.string({ summary: 'KMS key for new secrets (AWS_KMS_KEY_ARN).', helpGroup: 'AWS' }),
-  'aws-tags': Flags.string({
-    summary: 'Tags for new secrets, k=v,k2=v2 (AWS_SECRET_MANAGER_SECRET_TAGS).',
-    helpGroup: 'AWS',
-  }),
-  'gcp-project': Flags.string({
-    summary: 'Google Cloud project (SECRET_STORE_GCP_PROJECT_ID).',
-    helpGroup: 'GCP',
-  }),
-  'gcp-region': Flags.string({
-    summary: 'Region for regional secrets (SECRET_STORE_GCP_REGION).',
-    helpGroup: 'GCP',
-  }),
-  'gcp-credentials': Flags.string({
-    summary: 'Service-account JSON: a file path or the JSON itself (SECRET_STORE_GCP_CREDENTIALS).',
-    helpGroup: 'GCP',
-  }),
-  'gcp-endpoint': Flags.string({
-    summary: 'host:port of an emulator or private endpoint.',
-    helpGroup: 'GCP',
-  }),
-  'allow-gcp-regional': Flags.boolean({
-    summary: 'Accept a regional target: only for an Airbyte patched for airbytehq/airbyte#73660.',
-    helpGroup: 'GCP',
-  }),
-  'azure-vault-url': Flags.string({
-    summary: 'Key Vault URL (AB_AZURE_KEY_VAULT_VAULT_URL).',
-    helpGroup: 'AZURE',
-  }),
-  'azure-tenant-id': Flags.string({
-    summary: 'Entra tenant id (AB_AZURE_KEY_VAULT_TENANT_ID).',
-    helpGroup: 'AZURE',
-  }),
-  'azure-client-id': Flags.string({
-    summary: 'App client id (AB_AZURE_KEY_VAULT_CLIENT_ID).',
-    helpGroup: 'AZURE',
-  }),
-  'azure-client-secret': Flags.string({
-    summary: 'App client secret (AB_AZURE_KEY_VAULT_CLIENT_SECRET; prefer the env var).',
-    helpGroup: 'AZURE',
-  }),
-};
+/**
+ * Per-store settings, from each store's definition (its folder declares its flags); each applies to
+ * the side using that store (the target when both do). One help group per store.
+ */
+export const targetStoreFlags: Record<string, StringFlag | BooleanFlag> = Object.fromEntries(
+  STORE_KINDS.flatMap((kind) =>
+    definitionFor(kind).flags.map((f): [string, StringFlag | BooleanFlag] => {
+      const options = { summary: f.summary, helpGroup: kind.toUpperCase() };
+      if (f.type === 'boolean') return [f.name, Flags.boolean<boolean>(options)];
+      return [f.name, Flags.string(options)];
+    }),
+  ),
+);
 
 /** Pacing of the target store (of the source for commands without a target); defaults from each provider's quota. */
 export const limitFlags = {

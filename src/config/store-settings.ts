@@ -144,7 +144,7 @@ function hasTarget(flags: Record<string, unknown>): boolean {
 async function targetKind(input: ResolveStoreInput): Promise<StoreKind | undefined> {
   if (!hasTarget(input.flags)) return undefined;
   try {
-    return (await chooseStoreKind({ ...input, side: 'to', store: undefined, valuesFile: undefined })).kind;
+    return (await chooseStoreKind({ side: 'to', env: input.env, flags: input.flags })).kind;
   } catch {
     return undefined;
   }

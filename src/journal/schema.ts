@@ -113,6 +113,7 @@ async function migrateSchema(client: pg.ClientBase, schema: string): Promise<voi
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
   await client.query(`SET search_path TO ${quoteIdent(schema)}`);
   const database = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]?.db;
+  if (database === undefined) throw new Error('current_database() returned no row (a bug)');
   const postgrator = new Postgrator({
     migrationPattern: join(packageRoot(), 'migrations', '*.sql'),
     driver: 'pg',

@@ -77,8 +77,9 @@ export async function reportPaths(
     for (const f of formats) paths.set(f, join(output, DEFAULT_REPORT_BASENAME + REPORT_EXTENSIONS[f]));
     return paths;
   }
-  if (formats.length === 1) {
-    paths.set(formats[0]!, output);
+  const [only, ...more] = formats;
+  if (only !== undefined && more.length === 0) {
+    paths.set(only, output);
     return paths;
   }
   const lower = output.toLowerCase();
@@ -112,7 +113,8 @@ export async function writeReports(
   options: WriteReportsOptions,
 ): Promise<WrittenReport[]> {
   const formats = [...new Set(options.formats)];
-  if (formats.length === 0) throw new UsageError(`--format needs one of: ${REPORT_FORMATS.join(', ')}`);
+  const [first] = formats;
+  if (first === undefined) throw new UsageError(`--format needs one of: ${REPORT_FORMATS.join(', ')}`);
   if (options.output === undefined || options.output === '-') {
     if (formats.length > 1) {
       throw new UsageError(
@@ -120,8 +122,8 @@ export async function writeReports(
       );
     }
     const write = options.write ?? ((text: string) => void process.stdout.write(text));
-    write(renderReport(report, formats[0]!));
-    return [{ format: formats[0]!, path: null }];
+    write(renderReport(report, first));
+    return [{ format: first, path: null }];
   }
   const written: WrittenReport[] = [];
   for (const [format, path] of await reportPaths(options.output, formats)) {

@@ -1,6 +1,7 @@
 import { oauthServerOutputTemplates } from '../airbyte/inventory.js';
 import type { SeedContext } from './context.js';
 import { type Holder, putAt } from './planter.js';
+import { cyclic } from './random.js';
 import type { OAuthParameterRow } from './tables.js';
 
 /** Instance-wide OAuth params carry no organization; their coordinates would use the default one. */
@@ -22,7 +23,7 @@ export function buildOAuthParameters(ctx: SeedContext): OAuthParameterRow[] {
   const org = ctx.manifest.organizations[0];
   const rows: OAuthParameterRow[] = [];
   candidates.forEach(({ c, paths }, n) => {
-    const ws = ctx.workspaces[n % ctx.workspaces.length]!;
+    const ws = cyclic(ctx.workspaces, n);
     const variants: Array<{ workspaceId: string | null; orgId: string | null; plaintext: boolean }> = [];
     if (orgColumn && org) variants.push({ workspaceId: null, orgId: org, plaintext: false });
     variants.push({ workspaceId: ws.id, orgId: null, plaintext: false });

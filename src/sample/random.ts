@@ -40,8 +40,7 @@ export class Random {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('pick from an empty list');
-    return items[this.int(items.length)]!;
+    return cyclic(items, this.int(items.length));
   }
 
   chance(p: number): boolean {
@@ -58,7 +57,7 @@ export class Random {
   uuid(): string {
     const h = this.hex(16).split('');
     h[12] = '4';
-    h[16] = '89ab'[this.int(4)]!;
+    h[16] = '89ab'.charAt(this.int(4));
     const s = h.join('');
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
   }
@@ -72,8 +71,19 @@ export class Random {
       x -= w;
       if (x < 0) return k;
     }
-    return entries[entries.length - 1]![0];
+    // Rounding can leave x a hair above 0 after the last weight.
+    const last = entries.at(-1);
+    if (last === undefined) throw new Error('weighted pick from no weights');
+    return last[0];
   }
+}
+
+/** The item at `i`, counting round the list (`i % length`): `cyclic(teams, 7)` on 5 teams is the third. */
+export function cyclic<T>(items: readonly T[], i: number): T {
+  if (items.length === 0) throw new Error('pick from an empty list');
+  const item = items[i % items.length];
+  if (item === undefined) throw new Error(`no item at ${i % items.length} of ${items.length} (a bug)`);
+  return item;
 }
 
 /** A stable UUID derived from a name (for definition ids of specs that carry none). */

@@ -36,7 +36,11 @@ export function schemaSections(): Array<{ variant: string; sql: string }> {
   const parts = text.split(VARIANT_MARKER);
   const out: Array<{ variant: string; sql: string }> = [];
   // split() with a capture group gives [preamble, name, body, name, body, ...].
-  for (let i = 1; i + 1 < parts.length; i += 2) out.push({ variant: parts[i]!, sql: parts[i + 1]! });
+  for (let i = 1; i + 1 < parts.length; i += 2) {
+    const variant = parts[i];
+    const sql = parts[i + 1];
+    if (variant !== undefined && sql !== undefined) out.push({ variant, sql });
+  }
   return out;
 }
 

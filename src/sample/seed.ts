@@ -11,7 +11,7 @@ import { fakeConfig } from './fake-config.js';
 import { NODE_SHAPES, type NodeShape, SEED_SHAPES, type SeedManifest, type SeedShape } from './manifest.js';
 import { buildOAuthParameters } from './oauth-parameters.js';
 import { DEFAULT_STORAGE_ID, type Holder, Planter, putAt } from './planter.js';
-import { Random } from './random.js';
+import { cyclic, Random } from './random.js';
 import { type AirbyteSchemaVariant, airbyteSchemaSql } from './schema.js';
 import { loadSeedConnectors, type SeedConnector } from './specs.js';
 import {
@@ -147,7 +147,8 @@ class Seeder {
     this.#mustPlant = [...enabled];
     const mix = { ...DEFAULT_MIX, ...options.mix };
     this.#mix = Object.fromEntries(enabled.filter((s) => (mix[s] ?? 0) > 0).map((s) => [s, mix[s]]));
-    if (Object.keys(this.#mix).length === 0 && enabled.length > 0) this.#mix = { [enabled[0]!]: 1 };
+    const [firstEnabled] = enabled;
+    if (Object.keys(this.#mix).length === 0 && firstEnabled !== undefined) this.#mix = { [firstEnabled]: 1 };
   }
 
   async run(): Promise<SeedManifest> {
@@ -219,11 +220,11 @@ class Seeder {
       await insertDefaultSecretStorage(this.#client, DEFAULT_STORAGE_ID, DEFAULT_ORGANIZATION_ID);
     const orgs = manifest.organizations;
     for (let i = 0; i < count; i++) {
-      const team = TEAMS[i % TEAMS.length]!;
+      const team = cyclic(TEAMS, i);
       this.#ctx.workspaces.push({
         id: rng.uuid(),
         slug: i < TEAMS.length ? team : `${team}-${i}`,
-        organizationId: orgs.length > 0 ? orgs[i % orgs.length]! : null,
+        organizationId: orgs.length > 0 ? cyclic(orgs, i) : null,
       });
     }
     const webhooks =
@@ -297,7 +298,8 @@ class Seeder {
       this.#modeEnabled(m),
     );
     for (let i = 0; i < total; i++) {
-      if (plan && i < scenario.length) this.#pinnedActor(plan, scenario[i]!);
+      const pinned = scenario[i];
+      if (plan && pinned !== undefined) this.#pinnedActor(plan, pinned);
       else {
         const mode = firsts.shift() ?? this.#ctx.rng.weighted(ACTOR_MODES);
         this.#actor(i, this.#modeEnabled(mode) ? mode : 'normal');
@@ -314,7 +316,7 @@ class Seeder {
 
   #actor(i: number, mode: ActorMode): void {
     const { rng, planter, manifest, connectors, workspaces } = this.#ctx;
-    const connector = i < connectors.length ? connectors[i]! : rng.pick(connectors);
+    const connector = connectors[i] ?? rng.pick(connectors);
     const ws = rng.pick(workspaces);
     const id = rng.uuid();
     const name = `${connector.name} (${ws.slug} ${1 + rng.int(99)})`;
@@ -328,6 +330,8 @@ class Seeder {
     const h = actorHolder(id, ws);
     const config = fakeConfig(connector.spec.connectionSpecification, rng);
     if (mode === 'missing-spec') {
+      const definitionId = this.#missingSpecDefinition;
+      if (definitionId === null) throw new Error('missing-spec actor without its definition (a bug)');
       // Without a spec only references can be found (by the hydration scan), so plant only those.
       for (const path of expandTemplates(config, connector.templates)) {
         putAt(config, path, { _secret: planter.storedSecret(h, path, 'secret') });
@@ -335,7 +339,7 @@ class Seeder {
       manifest.missingSpecActors.push(id);
       this.#pushActor({
         ...actorOf(connector, id, ws, `${MISSING_SPEC_NAME} (${ws.slug})`),
-        definitionId: this.#missingSpecDefinition!,
+        definitionId,
         actorType: 'source',
         configuration: JSON.stringify(config),
       });

@@ -1,5 +1,6 @@
 import type { SeedContext, Workspace } from './context.js';
 import type { Holder } from './planter.js';
+import { cyclic } from './random.js';
 
 type WebhookConfigs = { webhookConfigs: Array<Record<string, unknown>> };
 
@@ -22,8 +23,8 @@ export function buildWebhookConfigs(ctx: Omit<SeedContext, 'connectors'>): Map<s
     cfg.webhookConfigs.push({ id: ctx.rng.uuid(), name, authToken: ctx.planter.node(shape, h, path) });
     out.set(w.id, cfg);
   };
-  add(ctx.workspaces[0]!, 'dbt Cloud', 'secret');
-  add(ctx.workspaces[1 % ctx.workspaces.length]!, 'Slack alerts', 'plaintext');
+  add(cyclic(ctx.workspaces, 0), 'dbt Cloud', 'secret');
+  add(cyclic(ctx.workspaces, 1), 'Slack alerts', 'plaintext');
   ctx.manifest.webhookWorkspaces = [...out.keys()];
   return out;
 }

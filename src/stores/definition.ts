@@ -24,8 +24,19 @@ export interface StoreDefinition<S extends KindedSettings> {
   /** The parts of a one-line description: address and the choices that matter, never a credential. */
   describe(settings: S): string[];
   readonly cutover: StoreCutover<S>;
+  /** The command-line flags that set this store's settings (the CLI adds them to its help group). */
+  readonly flags: readonly StoreFlag[];
   /** Builds the store itself; its SDK is loaded here, on first use, never when the definition is. */
   open(settings: S): Promise<SecretStore>;
+}
+
+/** One command-line flag of a store, as plain data: the CLI turns it into an oclif flag. */
+export interface StoreFlag {
+  /** The flag's name (`vault-address`); a `SettingSpec.flag` names the same. */
+  name: string;
+  /** One line for `--help`, naming Airbyte's env variable where there is one. */
+  summary: string;
+  type: 'string' | 'boolean';
 }
 
 /** Settings every store kind shares: its kind and optional limits. */

@@ -15,6 +15,9 @@ const TABLE = (() => {
 /** The CRC32C of `data` as an unsigned 32-bit number. */
 export function crc32c(data: Uint8Array): number {
   let crc = 0xffffffff;
-  for (const byte of data) crc = TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  for (const byte of data) {
+    // biome-ignore lint/style/noNonNullAssertion: the index is masked to 0..255 and TABLE has 256 entries
+    crc = TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  }
   return (crc ^ 0xffffffff) >>> 0;
 }

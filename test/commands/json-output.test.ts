@@ -126,7 +126,8 @@ const RUNS: Array<[commandId: string, run: (f: Fixture) => Promise<CliResult>]> 
       const r = await runCli(['migrate', '--database-url', f.db.url, ...f.vault.cliArgs('to'), '--json'], {
         env: f.vault.cliEnv,
       });
-      f.migrateRunId = (JSON.parse(r.stdout) as { runId?: string }).runId;
+      const { runId } = JSON.parse(r.stdout) as { runId?: string };
+      if (runId !== undefined) f.migrateRunId = runId;
       return r;
     },
   ],

@@ -169,7 +169,7 @@ describe('cutover output', () => {
             env: {},
             flags: {},
             valuesFile: values,
-            secretFile: s.kind === 'gcp' ? undefined : manifest,
+            ...(s.kind === 'gcp' ? {} : { secretFile: manifest }),
           });
           // Credentials come back from the Secret; endpoints and namespaces are not Airbyte settings.
           const strip = (x: StoreSettings) => {

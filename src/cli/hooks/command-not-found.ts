@@ -1,18 +1,22 @@
 import type { Hook } from '@oclif/core';
 
-/** Edit distance, for "did you mean". */
+/** Edit distance, for "did you mean": one row of the table at a time, left to right. */
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let above = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let result = b.length;
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
+    const row = [i];
+    let left = i;
+    let diagonal = i - 1;
+    for (const [j, up] of above.slice(1).entries()) {
+      left = Math.min(up + 1, left + 1, diagonal + (a[i - 1] === b[j] ? 0 : 1));
+      row.push(left);
+      diagonal = up;
     }
+    above = row;
+    result = left;
   }
-  return row[b.length]!;
+  return result;
 }
 
 /**

@@ -426,7 +426,10 @@ export class SecretManagerModel {
   }
 
   /** The stored secret a `projects/…/secrets/…` name points at; expired secrets are removed first. */
-  #findSecret(name: string, op: OperationName): { location?: string; id: string; secret?: StoredSecret } {
+  #findSecret(
+    name: string,
+    op: OperationName,
+  ): { location: string | undefined; id: string; secret?: StoredSecret } {
     const [, project, location, id] = SECRET_RE.exec(name) ?? [];
     if (id === undefined) throw new SecretManagerError('INVALID_ARGUMENT', `Invalid secret name [${name}].`);
     this.#checkProject(project, op, name);
@@ -436,7 +439,7 @@ export class SecretManagerModel {
       this.#secrets.delete(key);
       return { location, id };
     }
-    return { location, id, secret };
+    return { location, id, ...(secret ? { secret } : {}) };
   }
 
   #requireSecret(name: string, op: OperationName): StoredSecret {

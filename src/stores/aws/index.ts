@@ -52,5 +52,19 @@ export const awsStore: StoreDefinition<AwsStoreSettings> = {
   settings: (reader, context) => buildAws(reader, context.limits),
   describe: describeAws,
   cutover: awsCutover,
+  flags: [
+    { name: 'aws-region', summary: 'AWS region (AWS_SECRET_MANAGER_REGION).', type: 'string' },
+    {
+      name: 'aws-endpoint',
+      summary: 'Secrets Manager endpoint override (VPC endpoint, emulator).',
+      type: 'string',
+    },
+    { name: 'aws-kms-key-id', summary: 'KMS key for new secrets (AWS_KMS_KEY_ARN).', type: 'string' },
+    {
+      name: 'aws-tags',
+      summary: 'Tags for new secrets, k=v,k2=v2 (AWS_SECRET_MANAGER_SECRET_TAGS).',
+      type: 'string',
+    },
+  ],
   open: async (settings) => (await import('./store.js')).createAwsSecretsManagerStore(settings),
 };

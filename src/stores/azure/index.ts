@@ -48,5 +48,15 @@ export const azureStore: StoreDefinition<AzureStoreSettings> = {
   settings: (reader, context) => buildAzure(reader, context.limits),
   describe: describeAzure,
   cutover: azureCutover,
+  flags: [
+    { name: 'azure-vault-url', summary: 'Key Vault URL (AB_AZURE_KEY_VAULT_VAULT_URL).', type: 'string' },
+    { name: 'azure-tenant-id', summary: 'Entra tenant id (AB_AZURE_KEY_VAULT_TENANT_ID).', type: 'string' },
+    { name: 'azure-client-id', summary: 'App client id (AB_AZURE_KEY_VAULT_CLIENT_ID).', type: 'string' },
+    {
+      name: 'azure-client-secret',
+      summary: 'App client secret (AB_AZURE_KEY_VAULT_CLIENT_SECRET; prefer the env var).',
+      type: 'string',
+    },
+  ],
   open: async (settings) => (await import('./store.js')).createAzureKeyVaultStore(settings),
 };

@@ -44,5 +44,6 @@ export const databaseStore: StoreDefinition<DatabaseStoreSettings> = {
   settings: (_reader, context) => buildDatabase(context),
   describe: describeDatabase,
   cutover: databaseCutover,
+  flags: [],
   open: async (settings) => (await import('./store.js')).createDatabaseStore(settings),
 };

@@ -52,5 +52,20 @@ export const gcpStore: StoreDefinition<GcpStoreSettings> = {
   settings: (reader, context) => buildGcp(reader, context.limits),
   describe: describeGcp,
   cutover: gcpCutover,
+  flags: [
+    { name: 'gcp-project', summary: 'Google Cloud project (SECRET_STORE_GCP_PROJECT_ID).', type: 'string' },
+    { name: 'gcp-region', summary: 'Region for regional secrets (SECRET_STORE_GCP_REGION).', type: 'string' },
+    {
+      name: 'gcp-credentials',
+      summary: 'Service-account JSON: a file path or the JSON itself (SECRET_STORE_GCP_CREDENTIALS).',
+      type: 'string',
+    },
+    { name: 'gcp-endpoint', summary: 'host:port of an emulator or private endpoint.', type: 'string' },
+    {
+      name: 'allow-gcp-regional',
+      summary: 'Accept a regional target: only for an Airbyte patched for airbytehq/airbyte#73660.',
+      type: 'boolean',
+    },
+  ],
   open: async (settings) => (await import('./store.js')).createGoogleSecretManagerStore(settings),
 };

@@ -374,7 +374,12 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
       }
       update.replication = {
         userManaged: {
-          replicas: [{ location: replica.location, customerManagedEncryption: { kmsKeyName } }],
+          replicas: [
+            {
+              ...(replica.location !== undefined ? { location: replica.location } : {}),
+              customerManagedEncryption: { kmsKeyName },
+            },
+          ],
         },
       };
     } else update.replication = { automatic: { customerManagedEncryption: { kmsKeyName } } };
@@ -389,7 +394,11 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
     }
     const replicas = secret.replication?.userManaged?.replicas;
     update.replication = replicas
-      ? { userManaged: { replicas: replicas.map((r) => ({ location: r.location })) } }
+      ? {
+          userManaged: {
+            replicas: replicas.map((r) => (r.location !== undefined ? { location: r.location } : {})),
+          },
+        }
       : { automatic: {} };
     return 'replication';
   }
@@ -588,7 +597,7 @@ function retryDelayOf(statusDetails: unknown): number | undefined {
   return undefined;
 }
 
-function parseCredentials(credentials: SecretValue): ClientOptions['credentials'] {
+function parseCredentials(credentials: SecretValue): NonNullable<ClientOptions['credentials']> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(credentials.reveal());
@@ -604,7 +613,7 @@ function parseCredentials(credentials: SecretValue): ClientOptions['credentials'
       detail: 'credentials are not a JSON object (the service-account key file content is expected)',
     });
   }
-  return parsed as ClientOptions['credentials'];
+  return parsed as NonNullable<ClientOptions['credentials']>;
 }
 
 /** `host:port`, `[v6]:port` or a URL; the port defaults to 443. */

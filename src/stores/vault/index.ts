@@ -42,5 +42,25 @@ export const vaultStore: StoreDefinition<VaultStoreSettings> = {
   settings: (reader, context) => buildVault(reader, context.limits),
   describe: describeVault,
   cutover: vaultCutover,
+  flags: [
+    { name: 'vault-address', summary: 'Vault address (VAULT_ADDRESS).', type: 'string' },
+    {
+      name: 'vault-token',
+      summary: 'Vault token (VAULT_AUTH_TOKEN; prefer the env var: flags show in the process list).',
+      type: 'string',
+    },
+    {
+      name: 'vault-prefix',
+      summary: 'Path prefix joined to the coordinate, ending in / (VAULT_PREFIX; default secret/).',
+      type: 'string',
+    },
+    { name: 'vault-namespace', summary: 'Vault Enterprise namespace (X-Vault-Namespace).', type: 'string' },
+    {
+      name: 'allow-insecure-http',
+      summary:
+        'Accept a Vault address over plain http to a host other than loopback (the token and values travel unencrypted).',
+      type: 'boolean',
+    },
+  ],
   open: async (settings) => (await import('./store.js')).createVaultStore(settings),
 };
