@@ -4,6 +4,11 @@ if (typeof JSON.rawJSON !== 'function') {
   process.stderr.write(`airbyte-secrets needs Node.js 22 or newer; this is ${process.version}.\n`);
   process.exit(2);
 }
-const { execute } = await import('@oclif/core');
-
-await execute({ dir: import.meta.url });
+// Before any SDK is loaded: their debug logs can print secret values.
+const { quietSdks, rerunQuietly } = await import('./quiet-sdks.js');
+if (quietSdks()) {
+  await rerunQuietly();
+} else {
+  const { execute } = await import('@oclif/core');
+  await execute({ dir: import.meta.url });
+}

@@ -135,3 +135,30 @@ function digitValue(cp: number): number {
   while (start > 0 && /\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
   return (cp - start) % 10;
 }
+
+/**
+ * The characters a coordinate may hold before any store turns it into a path or a name. Airbyte
+ * makes `airbyte_<prefix><uuid>_secret_<uuid>_v<N>` (letters, digits, `_`, `-`); an external
+ * coordinate (`secret_coordinate::<name>`, a `_secret` typed by hand) is taken as it is by
+ * SecretCoordinate.fromFullCoordinate, so it could name anything: `../other-team/db` under
+ * VAULT_PREFIX, `sys/mounts`, a name with a newline. Letters, digits and `_ - . + = @` cover what
+ * the stores' own naming rules allow beyond that; `/` is refused (a path separator for Vault), and
+ * so is `..` (a path step upwards wherever a name becomes part of a URL).
+ */
+const SAFE_COORDINATE = /^[A-Za-z0-9_.+=@-]+$/;
+
+/** Why no store may be asked about this coordinate, or undefined when it is fine. */
+export function coordinateProblem(text: string): string | undefined {
+  if (text.length === 0) return 'the coordinate is empty';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) return 'the coordinate holds control characters';
+  if (text.includes('/') || text.includes('\\')) return 'the coordinate holds a path separator';
+  if (text.includes('..')) return 'the coordinate holds ".."';
+  if (!SAFE_COORDINATE.test(text)) return 'the coordinate holds characters outside A-Z a-z 0-9 _ - . + = @';
+  return undefined;
+}
+
+/** The coordinate for a message: control characters and quotes escaped as JSON does, so it stays on one line. */
+export function printableCoordinate(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}

@@ -52,3 +52,49 @@ export function isJsonNumber(value: unknown): value is JsonNumber {
 export function jsonNumber(text: string): JsonNumber {
   return NativeJson.rawJSON(text);
 }
+
+/**
+ * The deepest nesting of objects and arrays Airbyte can read: Jackson's default
+ * `StreamReadConstraints` (maxNestingDepth 1000) refuses deeper JSON in Airbyte's own
+ * `Jsons.deserialize` (airbyte-commons/src/main/kotlin/io/airbyte/commons/json/Jsons.kt). Deeper
+ * rows are reported and left alone, never walked: recursive walks of them would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/**
+ * How deeply JSON text nests objects and arrays, counted without parsing (brackets inside strings
+ * do not count); counting stops once past `limit`.
+ */
+export function jsonNestingDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+/** Whether a value built from JSON nests deeper than `limit`, found without recursion. */
+export function nestedDeeperThan(value: unknown, limit = MAX_JSON_DEPTH): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null || isJsonNumber(node)) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

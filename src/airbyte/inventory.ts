@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import { classifySecretNode, findSecretReferences } from './classify.js';
-import { parseExactJson } from './exact-json.js';
+import { jsonNestingDepth, MAX_JSON_DEPTH, parseExactJson } from './exact-json.js';
 import { formatPath, getAt, index, isJsonObject, key, parsePath, type Segment } from './json-path.js';
-import { expandPath, secretPathTemplates } from './paths.js';
+import { expandPath, secretPathTemplates, specProblem } from './paths.js';
 import {
   actorsSql,
   BEGIN_SNAPSHOT_SQL,
@@ -369,8 +369,20 @@ interface RawSecretConfigRow {
 }
 
 function actorHolder(r: ActorRow, specs: SpecCache): HolderRow {
+  const { templates, problem } = specs.actorTemplates(r.version_id);
+  const base = {
+    holder: 'actor' as const,
+    rowId: r.id,
+    workspaceId: r.workspace_id,
+    organizationId: r.organization_id,
+    name: r.name,
+    actorType: r.actor_type,
+    definitionId: r.definition_id,
+  };
+  const deep = tooDeep(base, r.config_text);
+  if (deep) return deep;
   const config: unknown = parseExactJson(r.config_text);
-  const templates = specs.actorTemplates(r.version_id);
+  if (problem) return unreadable(base, r.config_text, problem, config, r.refs);
   return {
     holder: 'actor',
     rowId: r.id,
@@ -387,9 +399,21 @@ function actorHolder(r: ActorRow, specs: SpecCache): HolderRow {
 }
 
 function oauthHolder(r: OAuthRow, specs: SpecCache): HolderRow {
-  const config: unknown = parseExactJson(r.config_text);
-  const templates = specs.oauthTemplates(r.version_id);
+  const { templates, problem } = specs.oauthTemplates(r.version_id);
   const scope = r.workspace_id ? 'workspace' : r.organization_id ? 'organization' : 'instance';
+  const base = {
+    holder: 'actor_oauth_parameter' as const,
+    rowId: r.id,
+    workspaceId: r.workspace_id,
+    organizationId: r.organization_id,
+    name: `${r.definition_name} OAuth parameters (${scope})`,
+    actorType: r.actor_type,
+    definitionId: r.definition_id,
+  };
+  const deep = tooDeep(base, r.config_text);
+  if (deep) return deep;
+  const config: unknown = parseExactJson(r.config_text);
+  if (problem) return unreadable(base, r.config_text, problem, config, r.refs);
   return {
     holder: 'actor_oauth_parameter',
     rowId: r.id,
@@ -406,6 +430,17 @@ function oauthHolder(r: OAuthRow, specs: SpecCache): HolderRow {
 }
 
 function webhookHolder(r: WebhookRow): HolderRow {
+  const deep = tooDeep(
+    {
+      holder: 'workspace_webhook',
+      rowId: r.id,
+      workspaceId: r.id,
+      organizationId: r.organization_id,
+      name: r.name,
+    },
+    r.config_text,
+  );
+  if (deep) return deep;
   const config: unknown = parseExactJson(r.config_text);
   return {
     holder: 'workspace_webhook',
@@ -422,6 +457,17 @@ function webhookHolder(r: WebhookRow): HolderRow {
 
 /** A connection's catalog: the secrets of its stream mappers, located in the whole catalog. */
 function connectionHolder(r: ConnectionRow): HolderRow {
+  const deep = tooDeep(
+    {
+      holder: 'connection_catalog',
+      rowId: r.id,
+      workspaceId: r.workspace_id,
+      organizationId: r.organization_id,
+      name: r.name,
+    },
+    r.config_text,
+  );
+  if (deep) return deep;
   const config: unknown = parseExactJson(r.config_text);
   return {
     holder: 'connection_catalog',
@@ -438,8 +484,18 @@ function connectionHolder(r: ConnectionRow): HolderRow {
 
 /** A builder project's testing values, with the secret paths of its manifest's spec. */
 function builderHolder(r: BuilderProjectRow): HolderRow {
+  const base = {
+    holder: 'builder_testing_values' as const,
+    rowId: r.id,
+    workspaceId: r.workspace_id,
+    organizationId: r.organization_id,
+    name: r.name,
+  };
+  const deep = tooDeep(base, r.config_text);
+  if (deep) return deep;
   const config: unknown = parseExactJson(r.config_text);
-  const templates = templatesOf(r.connection_specification);
+  const { templates, problem } = readSpec(r.connection_specification);
+  if (problem) return unreadable(base, r.config_text, problem, config);
   return {
     holder: 'builder_testing_values',
     rowId: r.id,
@@ -547,12 +603,20 @@ interface SpecRow {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The secret path templates of a spec; null when it is missing or unreadable, `problem` saying why it is unreadable. */
+interface SpecReading {
+  templates: string[] | null;
+  problem?: string;
+}
+
+const NO_SPEC: SpecReading = { templates: null };
+
 /** Secret path templates per actor_definition_version id, computed once per version. */
 interface SpecCache {
-  /** Templates of `connectionSpecification`; null when the version or its spec is missing or unreadable. */
-  actorTemplates(versionId: string | null): string[] | null;
+  /** Templates of `connectionSpecification`. */
+  actorTemplates(versionId: string | null): SpecReading;
   /** OAuth server-output paths (`path_in_connector_config`); else the connection spec's templates. */
-  oauthTemplates(versionId: string | null): string[] | null;
+  oauthTemplates(versionId: string | null): SpecReading;
 }
 
 /** Loads the specs of the versions in use (a few hundred at most) before the cursors open. */
@@ -573,29 +637,67 @@ async function loadSpecs(
       for (const s of specs.rows) rows.set(s.id, s);
     }
   }
-  const actorCache = new Map<string, string[] | null>();
-  const oauthCache = new Map<string, string[] | null>();
-  const actorTemplates = (versionId: string | null): string[] | null => {
-    if (!versionId) return null;
+  const actorCache = new Map<string, SpecReading>();
+  const oauthCache = new Map<string, SpecReading>();
+  const actorTemplates = (versionId: string | null): SpecReading => {
+    if (!versionId) return NO_SPEC;
     const id = versionId.toLowerCase();
-    if (!actorCache.has(id)) actorCache.set(id, templatesOf(rows.get(id)?.connection_specification));
-    return actorCache.get(id) ?? null;
+    if (!actorCache.has(id)) actorCache.set(id, readSpec(rows.get(id)?.connection_specification));
+    return actorCache.get(id) ?? NO_SPEC;
   };
   return {
     actorTemplates,
     oauthTemplates(versionId) {
-      if (!versionId) return null;
+      if (!versionId) return NO_SPEC;
       const id = versionId.toLowerCase();
       if (!oauthCache.has(id)) {
         const row = rows.get(id);
-        oauthCache.set(
-          id,
-          row ? (oauthServerOutputTemplates(row.advanced_auth) ?? actorTemplates(id)) : null,
-        );
+        const output = row ? oauthServerOutputTemplates(row.advanced_auth) : null;
+        oauthCache.set(id, !row ? NO_SPEC : output ? { templates: output } : actorTemplates(id));
       }
-      return oauthCache.get(id) ?? null;
+      return oauthCache.get(id) ?? NO_SPEC;
     },
   };
+}
+
+/** The spec's templates, or why Airbyte's walk of it cannot be trusted (`specProblem`). */
+function readSpec(connectionSpecification: unknown): SpecReading {
+  if (!isJsonObject(connectionSpecification)) return NO_SPEC;
+  const problem = specProblem(connectionSpecification);
+  if (problem) return { templates: null, problem };
+  const templates = templatesOf(connectionSpecification);
+  return templates ? { templates } : NO_SPEC;
+}
+
+type RowIdentity = Pick<
+  HolderRow,
+  'holder' | 'rowId' | 'workspaceId' | 'organizationId' | 'name' | 'actorType' | 'definitionId'
+>;
+
+/**
+ * A row reported, and read no further than Airbyte's hydration scan reads without a spec (its
+ * references, when it could be parsed at all): no plaintext is taken from it.
+ */
+function unreadable(
+  row: RowIdentity,
+  configText: string,
+  problem: string,
+  config: unknown = null,
+  refs: ReferenceRow[] | null = null,
+): HolderRow {
+  const records = config === null ? [] : collectRecords(config, null, refs);
+  return { ...row, spec: 'missing', problem, config, configText, records };
+}
+
+/** A row nested deeper than Airbyte reads, before anything parses or walks it. */
+function tooDeep(row: RowIdentity, configText: string): HolderRow | undefined {
+  const depth = jsonNestingDepth(configText);
+  if (depth <= MAX_JSON_DEPTH) return undefined;
+  return unreadable(
+    row,
+    configText,
+    `the JSON nests deeper than ${MAX_JSON_DEPTH} levels, more than Airbyte reads`,
+  );
 }
 
 function templatesOf(connectionSpecification: unknown): string[] | null {

@@ -1,5 +1,5 @@
 import { asText, classifySecretNode, findSecretReferences } from './classify.js';
-import { isJsonNumber } from './exact-json.js';
+import { isJsonNumber, MAX_JSON_DEPTH, nestedDeeperThan } from './exact-json.js';
 import {
   formatPath,
   getAt,
@@ -34,6 +34,45 @@ export function secretPathTemplates(connectionSpecification: unknown): string[] 
     if (Object.hasOwn(node, AIRBYTE_SECRET_FIELD)) found.add(formatPath(path));
   });
   return [...found].sort();
+}
+
+/**
+ * Why the secret paths of a spec cannot be trusted, or undefined. Airbyte's walk
+ * (`JsonSchemas.traverseJsonSchemaInternal`) does not resolve `$ref` and reads `properties` only as
+ * an object, so a field behind a `$ref`, or under `properties` given as an array, is never split:
+ * Airbyte keeps it in plaintext, and so would a migration that followed the same walk silently.
+ * Such a spec is a problem to report, not a spec without secrets. Found without recursion.
+ */
+export function specProblem(connectionSpecification: unknown): string | undefined {
+  if (nestedDeeperThan(connectionSpecification)) return `the spec nests deeper than ${MAX_JSON_DEPTH} levels`;
+  const stack: Array<[unknown, Segment[]]> = [[connectionSpecification, []]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, path] = next;
+    if (!isJsonObject(node))
+      return `the spec node at ${formatPath(path)} is ${describe(node)}, not an object`;
+    if (Object.hasOwn(node, '$ref')) {
+      return `the spec uses $ref at ${formatPath(path)}, which Airbyte does not resolve: secrets behind it are never split`;
+    }
+    const children: Array<[unknown, Segment[]]> = [];
+    for (const type of schemaTypes(node)) {
+      if (type === 'array') {
+        if (Object.hasOwn(node, 'items')) children.push([node.items, [...path, WILDCARD]]);
+      } else if (type === 'object') {
+        if (Object.hasOwn(node, 'properties')) {
+          const props = node.properties;
+          if (!isJsonObject(props)) {
+            return `"properties" at ${formatPath(path)} is ${describe(props)}, not an object: Airbyte finds no secret under it`;
+          }
+          for (const name of Object.keys(props)) children.push([props[name], [...path, key(name)]]);
+        } else {
+          const keyword = COMPOSITE_KEYWORDS.find((k) => Object.hasOwn(node, k));
+          if (keyword) for (const branch of jacksonElements(node[keyword])) children.push([branch, path]);
+        }
+      }
+    }
+    stack.push(...children.reverse());
+  }
+  return undefined;
 }
 
 type Visitor = (node: Record<string, unknown>, path: Segment[]) => void;
@@ -145,6 +184,12 @@ export interface SecretPathsReport {
  * not mark, which Airbyte's hydration would still resolve.
  */
 export function describeSecretPaths(connectionSpecification: unknown, config?: unknown): SecretPathsReport {
+  for (const [what, json] of [
+    ['spec', connectionSpecification],
+    ['config', config],
+  ] as const) {
+    if (nestedDeeperThan(json)) throw new Error(`the ${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   const templates = secretPathTemplates(connectionSpecification);
   if (config === undefined) return { templates, paths: [] };
   const byPath = new Map<string, SecretPathEntry>();

@@ -96,6 +96,11 @@ export interface HolderRow {
    * mapper configs have a fixed schema).
    */
   spec: 'ok' | 'missing' | 'not-needed';
+  /**
+   * Why the row could not be read as Airbyte reads it (its spec uses `$ref`, its JSON nests
+   * deeper than Airbyte reads, ...); `spec` is then `missing` and no secret is taken from it.
+   */
+  problem?: string;
   /** The JSON as read (holds plaintext: keep in memory only, never print). */
   config: unknown;
   /** The exact jsonb text as read, for the optimistic check before a rewrite. */

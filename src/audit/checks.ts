@@ -1,4 +1,8 @@
-import { sharedCoordinateCheck, workspaceMismatchCheck } from './coordinate-findings.js';
+import {
+  invalidCoordinateCheck,
+  sharedCoordinateCheck,
+  workspaceMismatchCheck,
+} from './coordinate-findings.js';
 import {
   type InventoryCheck,
   maskedValueCheck,
@@ -27,6 +31,7 @@ export function allChecks(): InventoryCheck[] {
   return [
     ...foundationChecks(),
     orphanedSecretCheck,
+    invalidCoordinateCheck,
     sharedCoordinateCheck,
     workspaceMismatchCheck,
     suspiciousPlaintextCheck,

@@ -1,4 +1,9 @@
-import { EPHEMERAL_BASE_ID, parseCoordinate } from '../airbyte/coordinates.js';
+import {
+  coordinateProblem,
+  EPHEMERAL_BASE_ID,
+  parseCoordinate,
+  printableCoordinate,
+} from '../airbyte/coordinates.js';
 import { isNodeKind } from '../airbyte/types.js';
 import { findingId, type InventoryCheck, rowFinding } from './inventory-findings.js';
 import type { ReferenceSite } from './reference-index.js';
@@ -13,6 +18,30 @@ import type { Finding } from './types.js';
 const WORKSPACE_PREFIXES = new Set(['workspace_', 'oauth_workspace_']);
 
 const place = (s: ReferenceSite) => `${s.row.holder} "${s.row.name}" (${s.row.rowId}) at ${s.path}`;
+
+/**
+ * `invalid-coordinate` (high): a reference (`_secret`, a reference id's coordinate, or
+ * `secret_coordinate::<name>` input) whose coordinate holds what no Airbyte coordinate holds and
+ * what could turn into another path or name in a store: `/`, `..`, control characters. Every
+ * store call refuses it (src/stores/limits.ts), so migrate refuses the item; the finding names
+ * the row and shows the coordinate escaped.
+ */
+export const invalidCoordinateCheck: InventoryCheck = {
+  name: 'invalid-coordinate',
+  check: () => [],
+  finish(ctx) {
+    return ctx.references.sites.flatMap((s) => {
+      const problem = s.coordinate === undefined ? undefined : coordinateProblem(s.coordinate);
+      if (!problem || s.coordinate === undefined) return [];
+      return [
+        rowFinding(s.row, 'invalid-coordinate', `${problem}; no store is asked about it.`, {
+          path: s.path,
+          coordinate: printableCoordinate(s.coordinate),
+        }),
+      ];
+    });
+  },
+};
 
 /**
  * `shared-coordinate` (medium): one coordinate named by several rows (actors, OAuth parameters,

@@ -13,7 +13,11 @@ import { StoreAccess, type StoreFailure } from './store-access.js';
 import type { AuditReport, AuditSummary, Finding } from './types.js';
 
 export { allChecks, foundationChecks } from './checks.js';
-export { sharedCoordinateCheck, workspaceMismatchCheck } from './coordinate-findings.js';
+export {
+  invalidCoordinateCheck,
+  sharedCoordinateCheck,
+  workspaceMismatchCheck,
+} from './coordinate-findings.js';
 export type { AuditContext, FindingRow, InventoryCheck } from './inventory-findings.js';
 export {
   findingId,

@@ -188,11 +188,15 @@ export const missingSpecCheck: InventoryCheck = {
         rowFinding(
           row,
           'missing-spec',
-          row.holder === 'actor'
-            ? `No spec for this actor's connector version (definition ${row.definitionId ?? '?'}): plaintext secrets in it cannot be found.`
-            : row.holder === 'builder_testing_values'
-              ? "No connection_specification in this builder project's manifest (draft or published): plaintext secrets in its testing values cannot be found."
-              : `No spec for the connector of these OAuth parameters (definition ${row.definitionId ?? '?'}): plaintext secrets in them cannot be found.`,
+          row.problem !== undefined
+            ? `This row cannot be read as Airbyte reads it: ${row.problem}. Plaintext secrets in it cannot be found.`
+            : row.holder === 'actor'
+              ? `No spec for this actor's connector version (definition ${row.definitionId ?? '?'}): plaintext secrets in it cannot be found.`
+              : row.holder === 'builder_testing_values'
+                ? "No connection_specification in this builder project's manifest (draft or published): plaintext secrets in its testing values cannot be found."
+                : `No spec for the connector of these OAuth parameters (definition ${row.definitionId ?? '?'}): plaintext secrets in them cannot be found.`,
+          // A row Airbyte itself cannot read fully may hold plaintext neither of us finds.
+          row.problem !== undefined ? { severity: 'medium' } : {},
         ),
       );
   },

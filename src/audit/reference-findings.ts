@@ -1,3 +1,4 @@
+import { coordinateProblem } from '../airbyte/coordinates.js';
 import type { InventoryCheck } from './inventory-findings.js';
 import { rowFinding } from './inventory-findings.js';
 import type { ReferenceSite } from './reference-index.js';
@@ -21,7 +22,10 @@ export const referenceCheck: InventoryCheck = {
   check: () => [],
   async finish(ctx) {
     if (!ctx.store) return [];
-    const sites = ctx.references.hydratedFromDefaultStore();
+    // An invalid coordinate is reported as such (invalid-coordinate) and never read.
+    const sites = ctx.references
+      .hydratedFromDefaultStore()
+      .filter((s) => s.coordinate === undefined || !coordinateProblem(s.coordinate));
     const outcomes = await ctx.store.readAll(
       sites.flatMap((s) => (s.coordinate ? [s.coordinate] : [])),
       ctx.onStoreProgress,

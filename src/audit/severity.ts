@@ -16,6 +16,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<FindingCategory, Severity>> = {
   'plaintext-inline': 'critical',
   'coordinate-as-value': 'high',
   'dangling-reference': 'high',
+  'invalid-coordinate': 'high',
   'masked-value': 'high',
   'store-unreachable': 'high',
   'store-unusable-by-airbyte': 'critical',

@@ -5,6 +5,7 @@ export const FINDING_CATEGORIES = [
   'masked-value',
   'missing-spec',
   'dangling-reference',
+  'invalid-coordinate',
   'orphaned-secret',
   'shared-coordinate',
   'workspace-mismatch',

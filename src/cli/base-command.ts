@@ -1,6 +1,7 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import type pg from 'pg';
 import type { ProgressEvent } from '../engine/progress.js';
+import { checkJournalSchema } from '../journal/schema.js';
 import { StoreError } from '../stores/errors.js';
 import type { StoreSettings } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
@@ -37,6 +38,7 @@ export abstract class BaseCommand extends Command {
     'journal-schema': Flags.string({
       summary: "Schema of the tool's own tables (journal, audit history).",
       default: 'airbyte_secrets',
+      parse: async (name) => checkJournalSchema(name),
       helpGroup: 'GLOBAL',
     }),
   };
@@ -104,7 +106,9 @@ export abstract class BaseCommand extends Command {
     // oclif's own parse errors (unknown flag, missing arg) are usage errors: exit 2.
     const exit = exitCodeFor(err);
     const message =
-      err instanceof StoreError || err instanceof UsageError ? err.message : firstLine(err.message);
+      err instanceof StoreError || err instanceof UsageError
+        ? withoutParseWrapping(err.message)
+        : firstLine(err.message);
     if (this.jsonEnabled()) {
       this.logJson({ error: { name: err.name, message, exitCode: exit } });
       this.exit(exit);
@@ -130,6 +134,11 @@ function exitCodeFor(err: Error & { exitCode?: number; oclif?: { exit?: number }
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && /^(ECONN|ENOTFOUND|EAI_|28|3D|08)/.test(code)) return 2;
   return 2;
+}
+
+/** oclif wraps an error thrown by a flag's `parse` in `Parsing --flag \n\t<message>\nSee more help…`: one line. */
+function withoutParseWrapping(message: string): string {
+  return /^Parsing --[^\n]*\n\t([^\n]*)\nSee more help with --help$/.exec(message)?.[1] ?? message;
 }
 
 function firstLine(text: string): string {

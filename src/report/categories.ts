@@ -75,6 +75,15 @@ export const CATEGORY_TEXT: Readonly<Record<FindingCategory, CategoryText>> = {
       'they are also forgotten credentials that may still work.',
     fix: 'Check that nothing outside Airbyte uses it, then remove it with `airbyte-secrets cleanup`.',
   },
+  'invalid-coordinate': {
+    name: 'InvalidCoordinate',
+    title: 'Invalid coordinate',
+    summary: 'A reference names a coordinate that Airbyte never makes and no store can name safely.',
+    detail:
+      'Path separators, `..` or control characters in a coordinate could make a store read or overwrite ' +
+      'a secret outside its prefix, or forge a line of output; airbyte-secrets refuses such items.',
+    fix: 'Re-enter the credential in the connector so that Airbyte writes a coordinate of its own.',
+  },
   'shared-coordinate': {
     name: 'SharedCoordinate',
     title: 'Shared coordinate',

@@ -11,11 +11,12 @@ import {
   tallyByCategory,
   tallyByWorkspace,
 } from './tally.js';
+import { cleanText } from './text.js';
 import { TOOL_NAME, toolVersion } from './tool-info.js';
 
 /** Escapes text for HTML content and quoted attribute values alike. */
 export function escapeHtml(text: string): string {
-  return text
+  return cleanText(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

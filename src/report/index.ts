@@ -145,7 +145,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, text, { encoding: 'utf8', mode: 0o644 });
+    await writeFile(tmp, text, { encoding: 'utf8', mode: 0o600 });
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });

@@ -10,6 +10,7 @@ import {
   tallyByCategory,
   tallyByWorkspace,
 } from './tally.js';
+import { cleanText } from './text.js';
 
 /**
  * Text from the database (actor names, messages) shown literally: inline Markdown punctuation and
@@ -17,8 +18,7 @@ import {
  * table. Line-start syntax (`#`, `-`, `1.`) needs no escape: escaped text never starts a line.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
+  return cleanText(text)
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -28,10 +28,7 @@ export function escapeMarkdown(text: string): string {
 /** An identifier in a code span; backticks inside are replaced, pipes escaped for tables. */
 function code(text: string | null): string {
   if (text === null || text === '') return '–';
-  return `\`${text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/`/g, "'")
-    .replace(/\|/g, '\\|')}\``;
+  return `\`${cleanText(text).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 }
 
 function row(cells: Array<string | number>): string {

@@ -1,6 +1,6 @@
 import type { RunDetails } from '../journal/recorded-runs.js';
 import { renderRuns } from './migration.js';
-import { alignColumns } from './text.js';
+import { alignColumns, cleanText } from './text.js';
 
 /** Item states a human has to look at. */
 const PROBLEM_STATES = ['failed', 'conflict', 'superseded', 'pending'];
@@ -14,7 +14,7 @@ export function renderRunDetails({ run, counts, items }: RunDetails): string {
   );
   return [
     renderRuns([run]),
-    `from ${run.source_store} to ${run.target_store}, by ${run.started_by}`,
+    cleanText(`from ${run.source_store} to ${run.target_store}, by ${run.started_by}`),
     '',
     ...alignColumns([['ACTION', 'STATE', 'COUNT'], ...counts.map((c) => [c.action, c.state, String(c.n)])]),
     ...(problems.length

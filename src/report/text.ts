@@ -1,11 +1,20 @@
-/** Strips control characters so that a crafted name cannot move the terminal's cursor. */
+/**
+ * Escapes control characters (as `\u001b`, `\u000a`) so that text from the database cannot move the
+ * terminal's cursor, colour the screen or start a line of its own ("Everything verified."), and
+ * can still be told apart from its neighbours. Every renderer applies it to database text.
+ */
 export function cleanText(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Left-aligned columns separated by two spaces; the first row is the header. */
-export function alignColumns(rows: readonly (readonly string[])[]): string[] {
+export function alignColumns(rawRows: readonly (readonly string[])[]): string[] {
+  // Every cell, whatever it holds (coordinates, paths, names from the database), is escaped here.
+  const rows = rawRows.map((r) => r.map(cleanText));
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows.map((r) =>
     r

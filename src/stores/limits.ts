@@ -1,7 +1,8 @@
 import pLimit, { type LimitFunction } from 'p-limit';
+import { coordinateProblem, printableCoordinate } from '../airbyte/coordinates.js';
 import type { SecretValue } from '../util/secret-value.js';
 import { TokenBucket } from '../util/token-bucket.js';
-import { StoreError } from './errors.js';
+import { StoreError, type StoreOperation } from './errors.js';
 import { canChangeKeys, type KeyChange, type KeyChangeResult } from './key-change.js';
 import {
   MAX_RETRY_AFTER_MS,
@@ -26,7 +27,8 @@ import type {
  * retries of `throttled`/`transient` failures with full-jitter backoff that honours the service's
  * `retryAfterMs`, and adaptive slowdown while the service throttles. Anything not given here
  * comes from the store kind's `quota` in its definition. It is also the one place that refuses a
- * value larger than the store's `capabilities.maxValueBytes`, before any request is made.
+ * value larger than the store's `capabilities.maxValueBytes`, and a coordinate no store may turn
+ * into a path or a name (`coordinateProblem`), before any request is made.
  */
 export interface LimitOptions {
   /** Calls in flight at once. */
@@ -143,10 +145,11 @@ class LimitedSecretStore implements LimitedStore {
     const quota = storeDefinition(inner.kind).quota;
     this.#inner = inner;
     const restore = inner.restore?.bind(inner);
-    if (restore) this.restore = (coordinate) => this.#call('write', 1, () => restore(coordinate));
+    if (restore)
+      this.restore = (coordinate) => this.#call('write', 1, () => restore(coordinate), [coordinate, 'write']);
     if (canChangeKeys(inner)) {
       this.changeKey = (coordinate, change) =>
-        this.#call('write', 1, () => inner.changeKey(coordinate, change));
+        this.#call('write', 1, () => inner.changeKey(coordinate, change), [coordinate, 'write']);
     }
     this.#limit = pLimit(positive(options.concurrency) ?? quota.concurrency);
     const writeRate = positive(options.rate) ?? quota.writeRate;
@@ -194,7 +197,7 @@ class LimitedSecretStore implements LimitedStore {
   }
 
   read(coordinate: string, options?: ReadOptions): Promise<SecretValue | undefined> {
-    return this.#call('read', 1, () => this.#inner.read(coordinate, options));
+    return this.#call('read', 1, () => this.#inner.read(coordinate, options), [coordinate, 'read']);
   }
 
   write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
@@ -210,15 +213,18 @@ class LimitedSecretStore implements LimitedStore {
         }),
       );
     }
-    return this.#call('write', this.#writeCost, () => this.#inner.write(coordinate, value));
+    return this.#call('write', this.#writeCost, () => this.#inner.write(coordinate, value), [
+      coordinate,
+      'write',
+    ]);
   }
 
   delete(coordinate: string, options?: DeleteOptions): Promise<DeleteOutcome> {
-    return this.#call('write', 1, () => this.#inner.delete(coordinate, options));
+    return this.#call('write', 1, () => this.#inner.delete(coordinate, options), [coordinate, 'delete']);
   }
 
   describe(coordinate: string): Promise<SecretDescription> {
-    return this.#call('metadata', 1, () => this.#inner.describe(coordinate));
+    return this.#call('metadata', 1, () => this.#inner.describe(coordinate), [coordinate, 'describe']);
   }
 
   /**
@@ -280,7 +286,22 @@ class LimitedSecretStore implements LimitedStore {
     return out;
   }
 
-  async #call<T>(cls: QuotaClass, cost: number, fn: () => Promise<T>): Promise<T> {
+  async #call<T>(
+    cls: QuotaClass,
+    cost: number,
+    fn: () => Promise<T>,
+    [coordinate, operation]: [string, StoreOperation],
+  ): Promise<T> {
+    const problem = coordinateProblem(coordinate);
+    if (problem) {
+      throw new StoreError({
+        store: this.#inner.kind,
+        operation,
+        coordinate: printableCoordinate(coordinate),
+        kind: 'invalid',
+        detail: `${problem}: Airbyte's coordinates never do, and no store is asked about it`,
+      });
+    }
     this.#stats.calls++;
     // The slot is held across retries: a throttled call keeps its place instead of letting a
     // newer call through while the service is asking everyone to slow down.

@@ -165,6 +165,10 @@ export async function plantAuditCases(db: SeededDatabase, store: SecretStore): P
   await setField(db, f.id, 'api_key', typed);
   expected.push(key('suspicious-plaintext', 'actor', f.id, '$.api_key'));
 
+  // invalid-coordinate: a hand-typed coordinate that would step out of VAULT_PREFIX; never read.
+  await setField(db, f.id, 'escaping_coordinate', { _secret: '../other-team/prod-db' });
+  expected.push(key('invalid-coordinate', 'actor', f.id, '$.escaping_coordinate'));
+
   return {
     expected: expected.sort(),
     canaries,

@@ -10,6 +10,7 @@ test('the store flags commands spread, each in a help group', () => {
     'vault-token',
     'vault-prefix',
     'vault-namespace',
+    'allow-insecure-http',
     'aws-region',
     'aws-endpoint',
     'aws-kms-key-id',

@@ -63,7 +63,7 @@ describe('embedded PostgreSQL (PGlite behind our wire server, real pg driver)', 
         client.release();
       }
     }
-    await ensureJournalSchema(pool, 'journal_test');
+    await ensureJournalSchema(pool, 'journal_test', { requireAirbyte: false });
     const { rows } = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM information_schema.tables
        WHERE table_schema IN ('airbyte_current', 'airbyte_legacy', 'journal_test')`,

@@ -54,6 +54,9 @@ export const AIRBYTE_DESCRIPTION = 'Airbyte secret.';
 const LIST_PAGE_SIZE = 100;
 const AIRBYTE_NAME_PREFIX = 'airbyte_';
 
+const ignore = () => undefined;
+const SILENT_LOGGER = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
+
 type Current = { state: 'absent' } | { state: 'scheduled' } | { state: 'active'; value: SecretValue };
 
 export async function createAwsSecretsManagerStore(
@@ -77,8 +80,31 @@ export async function createAwsSecretsManagerStore(
       ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
       ...staticCredentials,
       maxAttempts: 1,
+      // The SDK logs every command's input and output to the logger given here: a silent one.
+      logger: SILENT_LOGGER,
     });
-  return new AwsSecretsManagerStore(sdk, client, settings);
+  return new AwsSecretsManagerStore(sdk, client, settings, await endpointFromEnvironment(client, settings));
+}
+
+/**
+ * The endpoint the SDK takes from outside the settings: AWS_ENDPOINT_URL_SECRETS_MANAGER,
+ * AWS_ENDPOINT_URL or `endpoint_url` in the shared config file redirect every call, so the store's
+ * description (plan, output, journal) must name it. The SDK's own resolver answers, so no rule of
+ * its precedence is copied here.
+ */
+async function endpointFromEnvironment(
+  client: SecretsManagerClient,
+  settings: AwsStoreSettings,
+): Promise<string | undefined> {
+  if (settings.endpoint) return undefined;
+  const resolve = (client.config as { serviceConfiguredEndpoint?: unknown }).serviceConfiguredEndpoint;
+  if (typeof resolve !== 'function') return undefined;
+  try {
+    const endpoint: unknown = await resolve();
+    return typeof endpoint === 'string' && endpoint !== '' ? endpoint : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
@@ -89,11 +115,21 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
   readonly #client: SecretsManagerClient;
   readonly #settings: AwsStoreSettings;
 
-  constructor(sdk: Sdk, client: SecretsManagerClient, settings: AwsStoreSettings) {
+  constructor(
+    sdk: Sdk,
+    client: SecretsManagerClient,
+    settings: AwsStoreSettings,
+    environmentEndpoint: string | undefined,
+  ) {
     this.#sdk = sdk;
     this.#client = client;
     this.#settings = settings;
-    this.description = `aws secretsmanager ${settings.region}${settings.endpoint ? ` at ${settings.endpoint}` : ''}`;
+    const at = settings.endpoint
+      ? ` at ${settings.endpoint}`
+      : environmentEndpoint
+        ? ` at ${environmentEndpoint} (from AWS_ENDPOINT_URL* or the AWS config file)`
+        : '';
+    this.description = `aws secretsmanager ${settings.region}${at}`;
   }
 
   nameOf(coordinate: string): string {

@@ -86,11 +86,19 @@ export async function createGoogleSecretManagerStore(
     });
   }
   const client = deps.client ?? (await newClient(settings));
-  return new GoogleSecretManagerStore(client, settings);
+  // GOOGLE_CLOUD_UNIVERSE_DOMAIN moves the default endpoint: the description must say where calls go.
+  const defaultEndpoint = settings.endpoint || settings.region ? undefined : client.apiEndpoint;
+  const movedEndpoint = defaultEndpoint !== DEFAULT_API_ENDPOINT ? defaultEndpoint : undefined;
+  return new GoogleSecretManagerStore(client, settings, movedEndpoint);
 }
+
+const DEFAULT_API_ENDPOINT = 'secretmanager.googleapis.com';
 
 async function newClient(settings: GcpStoreSettings): Promise<SecretManagerServiceClient> {
   const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
+  // gRPC's tracers (GRPC_TRACE, GRPC_VERBOSITY) write call details to stderr: never.
+  const grpc = await import('@grpc/grpc-js');
+  grpc.setLogVerbosity(grpc.logVerbosity.NONE);
   const options: ClientOptions = {};
   if (settings.credentials) {
     options.credentials = parseCredentials(settings.credentials);
@@ -103,7 +111,6 @@ async function newClient(settings: GcpStoreSettings): Promise<SecretManagerServi
     if (isLoopback(host)) {
       // An emulator: plaintext gRPC, no Google auth on the channel. The universe domain is given
       // so google-auth-library does not go looking for ADC or a metadata server.
-      const grpc = await import('@grpc/grpc-js');
       options.sslCreds = grpc.credentials.createInsecure();
       options.universeDomain = 'googleapis.com';
     }
@@ -122,13 +129,21 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
   readonly #parent: string;
   readonly #settings: GcpStoreSettings;
 
-  constructor(client: SecretManagerServiceClient, settings: GcpStoreSettings) {
+  constructor(
+    client: SecretManagerServiceClient,
+    settings: GcpStoreSettings,
+    environmentEndpoint: string | undefined,
+  ) {
     this.#client = client;
     this.#settings = settings;
     this.#parent = settings.region
       ? `projects/${settings.projectId}/locations/${settings.region}`
       : `projects/${settings.projectId}`;
-    const where = settings.endpoint ? ` via ${settings.endpoint}` : '';
+    const where = settings.endpoint
+      ? ` via ${settings.endpoint}`
+      : environmentEndpoint
+        ? ` via ${environmentEndpoint} (from GOOGLE_CLOUD_UNIVERSE_DOMAIN)`
+        : '';
     this.description = `gcp ${this.#parent}${where}`;
     this.airbyteIncompatibility =
       settings.region && !settings.airbyteSupportsRegion

@@ -55,6 +55,12 @@ export const vaultStore: StoreDefinition<VaultStoreSettings> = {
       type: 'string',
     },
     { name: 'vault-namespace', summary: 'Vault Enterprise namespace (X-Vault-Namespace).', type: 'string' },
+    {
+      name: 'allow-insecure-http',
+      summary:
+        'Accept a Vault address over plain http to a host other than loopback (the token and values travel unencrypted).',
+      type: 'boolean',
+    },
   ],
   open: async (settings) => (await import('./store.js')).createVaultStore(settings),
 };

@@ -15,6 +15,8 @@ export interface VaultStoreSettings {
   namespace?: string;
   /** KV engine version of the mount; `auto` asks Vault (sys/internal/ui/mounts). @default 'auto' */
   kvVersion?: 1 | 2 | 'auto';
+  /** Plain http to a host other than loopback, accepted (`--allow-insecure-http`). */
+  allowInsecureHttp?: boolean;
   limits?: StoreLimits;
 }
 
@@ -54,6 +56,7 @@ export function buildVault(src: SettingReader, limits: StoreLimits | undefined):
     token: src.requireSecret(VAULT_SETTINGS.token).value,
     prefix: src.text(VAULT_SETTINGS.prefix)?.value ?? DEFAULT_VAULT_PREFIX,
     ...(namespace ? { namespace } : {}),
+    ...(src.flag('allow-insecure-http') ? { allowInsecureHttp: true } : {}),
     ...(limits ? { limits } : {}),
   };
 }

@@ -67,6 +67,7 @@ export async function createVaultStore(
   deps: VaultStoreDeps = {},
 ): Promise<SecretStore> {
   const layout = layoutOf(settings.prefix);
+  checkTransport(settings);
   const agents = deps.client
     ? undefined
     : { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
@@ -214,10 +215,24 @@ class VaultStore implements SecretStore {
     this.#release();
   }
 
-  /** `<mount>/<area>/<dir><stem><coordinate>`, URL-encoded per segment. */
+  /**
+   * `<mount>/<area>/<dir><stem><coordinate>`, URL-encoded per segment. `<stem><coordinate>` is ONE
+   * segment whatever the coordinate holds (a `/` in it is encoded, never a separator), and a
+   * coordinate that would make it `.` or `..` is refused: it must not step out of VAULT_PREFIX.
+   */
   #path(coordinate: string, area: 'data' | 'metadata'): string {
     const { mount, dir, stem } = this.#layout;
-    return encodePath([mount, area, `${dir}${stem}${coordinate}`].join('/'));
+    const name = `${stem}${coordinate}`;
+    if (name === '' || name === '.' || name === '..') {
+      throw new StoreError({
+        store: STORE_KIND,
+        operation: 'read',
+        kind: 'invalid',
+        coordinate,
+        detail: 'the coordinate would leave VAULT_PREFIX',
+      });
+    }
+    return [encodePath(`${mount}/${area}/${dir}`.replace(/\/$/, '')), encodeURIComponent(name)].join('/');
   }
 
   /** Reads the current version; a 404 is absent, or deleted when its body carries the version's metadata. */
@@ -354,6 +369,8 @@ async function newClient(
     endpoint: settings.address,
     token: settings.token.reveal(),
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
+    // node-vault logs every body it writes through `debug` when DEBUG names it: never.
+    debug: () => undefined,
     requestOptions: { timeout: REQUEST_TIMEOUT_MS, httpAgent: agents?.http, httpsAgent: agents?.https },
   });
   // node-vault falls back to VAULT_PREFIX, VAULT_TOKEN and VAULT_NAMESPACE from the environment
@@ -364,6 +381,35 @@ async function newClient(
     namespace: settings.namespace ?? '',
   });
   return client;
+}
+
+/**
+ * Plain http carries the token and every value unencrypted: only to this machine (an emulator, a
+ * port-forward), or when the operator says so.
+ */
+function checkTransport(settings: VaultStoreSettings): void {
+  let url: URL;
+  try {
+    url = new URL(settings.address);
+  } catch {
+    throw new StoreError({
+      store: STORE_KIND,
+      operation: 'connect',
+      kind: 'invalid',
+      detail: 'the address is not a URL',
+    });
+  }
+  if (url.protocol !== 'http:' || isLoopback(url.hostname) || settings.allowInsecureHttp) return;
+  throw new StoreError({
+    store: STORE_KIND,
+    operation: 'connect',
+    kind: 'invalid',
+    detail: `${url.host} over plain http would carry the token and every value unencrypted: use https, or --allow-insecure-http`,
+  });
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 function layoutOf(prefix: string): Layout {
