@@ -384,13 +384,7 @@ function actorHolder(r: ActorRow, specs: SpecCache): HolderRow {
   const config: unknown = parseExactJson(r.config_text);
   if (problem) return unreadable(base, r.config_text, problem, config, r.refs);
   return {
-    holder: 'actor',
-    rowId: r.id,
-    workspaceId: r.workspace_id,
-    organizationId: r.organization_id,
-    name: r.name,
-    actorType: r.actor_type,
-    definitionId: r.definition_id,
+    ...base,
     spec: templates ? 'ok' : 'missing',
     config,
     configText: r.config_text,
@@ -415,13 +409,7 @@ function oauthHolder(r: OAuthRow, specs: SpecCache): HolderRow {
   const config: unknown = parseExactJson(r.config_text);
   if (problem) return unreadable(base, r.config_text, problem, config, r.refs);
   return {
-    holder: 'actor_oauth_parameter',
-    rowId: r.id,
-    workspaceId: r.workspace_id,
-    organizationId: r.organization_id,
-    name: `${r.definition_name} OAuth parameters (${scope})`,
-    actorType: r.actor_type,
-    definitionId: r.definition_id,
+    ...base,
     spec: templates ? 'ok' : 'missing',
     config,
     configText: r.config_text,
@@ -430,24 +418,18 @@ function oauthHolder(r: OAuthRow, specs: SpecCache): HolderRow {
 }
 
 function webhookHolder(r: WebhookRow): HolderRow {
-  const deep = tooDeep(
-    {
-      holder: 'workspace_webhook',
-      rowId: r.id,
-      workspaceId: r.id,
-      organizationId: r.organization_id,
-      name: r.name,
-    },
-    r.config_text,
-  );
-  if (deep) return deep;
-  const config: unknown = parseExactJson(r.config_text);
-  return {
-    holder: 'workspace_webhook',
+  const base = {
+    holder: 'workspace_webhook' as const,
     rowId: r.id,
     workspaceId: r.id,
     organizationId: r.organization_id,
     name: r.name,
+  };
+  const deep = tooDeep(base, r.config_text);
+  if (deep) return deep;
+  const config: unknown = parseExactJson(r.config_text);
+  return {
+    ...base,
     spec: 'not-needed',
     config,
     configText: r.config_text,
@@ -457,24 +439,18 @@ function webhookHolder(r: WebhookRow): HolderRow {
 
 /** A connection's catalog: the secrets of its stream mappers, located in the whole catalog. */
 function connectionHolder(r: ConnectionRow): HolderRow {
-  const deep = tooDeep(
-    {
-      holder: 'connection_catalog',
-      rowId: r.id,
-      workspaceId: r.workspace_id,
-      organizationId: r.organization_id,
-      name: r.name,
-    },
-    r.config_text,
-  );
-  if (deep) return deep;
-  const config: unknown = parseExactJson(r.config_text);
-  return {
-    holder: 'connection_catalog',
+  const base = {
+    holder: 'connection_catalog' as const,
     rowId: r.id,
     workspaceId: r.workspace_id,
     organizationId: r.organization_id,
     name: r.name,
+  };
+  const deep = tooDeep(base, r.config_text);
+  if (deep) return deep;
+  const config: unknown = parseExactJson(r.config_text);
+  return {
+    ...base,
     spec: 'not-needed',
     config,
     configText: r.config_text,
@@ -497,11 +473,7 @@ function builderHolder(r: BuilderProjectRow): HolderRow {
   const { templates, problem } = readSpec(r.connection_specification);
   if (problem) return unreadable(base, r.config_text, problem, config);
   return {
-    holder: 'builder_testing_values',
-    rowId: r.id,
-    workspaceId: r.workspace_id,
-    organizationId: r.organization_id,
-    name: r.name,
+    ...base,
     spec: templates ? 'ok' : 'missing',
     config,
     configText: r.config_text,
