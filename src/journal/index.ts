@@ -4,6 +4,7 @@ import * as q from './queries.js';
 import { DEFAULT_JOURNAL_SCHEMA, ensureJournalSchema } from './schema.js';
 
 export type { ItemAction, ItemRow, PreImageRow, ReferenceChange, RunRow } from './queries.js';
+export { deletionItem } from './queries.js';
 export { DEFAULT_JOURNAL_SCHEMA, ensureJournalSchema } from './schema.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;

@@ -168,6 +168,21 @@ export async function selectUnfinishedRun(
   return r.rows[0];
 }
 
+/** A pending `delete` item: one coordinate a cleanup or rollback is about to remove (never a value). */
+export function deletionItem(itemKey: string, coordinate: string) {
+  return {
+    item_key: itemKey,
+    action: 'delete' as const,
+    state: 'pending' as const,
+    holder: null,
+    row_id: null,
+    path: null,
+    workspace_id: null,
+    coordinate,
+    reason: null,
+  };
+}
+
 /** Inserts items or updates their action and state (batch, one round trip). */
 export async function upsertItems(
   db: Queryable,

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { readInventory } from '../airbyte/inventory.js';
 import type { ProgressEvent } from '../engine/progress.js';
 import { writeVerified } from '../engine/write-verified.js';
-import { Journal, type RunRow } from '../journal/index.js';
+import { deletionItem, Journal, type RunRow } from '../journal/index.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
@@ -182,20 +182,7 @@ async function startCleanupRun(options: CleanupOptions, evidence: AirbyteStoreEv
   let failed = false;
   return {
     runId,
-    deleting: (coordinate: string) =>
-      journal.upsertItems(runId, [
-        {
-          item_key: key(coordinate),
-          action: 'delete',
-          state: 'pending',
-          holder: null,
-          row_id: null,
-          path: null,
-          workspace_id: null,
-          coordinate,
-          reason: null,
-        },
-      ]),
+    deleting: (coordinate: string) => journal.upsertItems(runId, [deletionItem(key(coordinate), coordinate)]),
     deleted: (coordinate: string, outcome: string) =>
       journal.updateItem(runId, key(coordinate), { state: 'deleted', source_outcome: outcome, attempts: 1 }),
     failed: async (coordinate: string, err: unknown) => {

@@ -12,7 +12,7 @@ import { expectedAfterRewrite, markersOf, restoreOriginal } from '../engine/pre-
 import type { ProgressEvent } from '../engine/progress.js';
 import { referencedConfigCoordinates } from '../engine/verify.js';
 import { writeVerified } from '../engine/write-verified.js';
-import { type ItemRow, Journal } from '../journal/index.js';
+import { deletionItem, type ItemRow, Journal } from '../journal/index.js';
 import { withTransaction } from '../journal/transaction.js';
 import { StoreError } from '../stores/errors.js';
 import { canChangeKeys } from '../stores/key-change.js';
@@ -242,20 +242,6 @@ async function referencedCoordinates(pool: pg.Pool): Promise<Set<string>> {
     for (const r of row.records) if (r.node.coordinate) referenced.add(r.node.coordinate);
   for (const c of await referencedConfigCoordinates(pool)) referenced.add(c.coordinate);
   return referenced;
-}
-
-function deletionItem(key: string, coordinate: string) {
-  return {
-    item_key: key,
-    action: 'delete' as const,
-    state: 'pending' as const,
-    holder: null,
-    row_id: null,
-    path: null,
-    workspace_id: null,
-    coordinate,
-    reason: null,
-  };
 }
 
 /**
