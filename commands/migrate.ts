@@ -4,8 +4,7 @@ import { migrateFlags, migrationRequest } from '../src/cli/migrate-flags.js';
 import { type Cutover, cutoverHelp } from '../src/migrate/cutover.js';
 import type { MigrationPlan, MigrationResult } from '../src/migrate/index.js';
 import { planMigration, runMigration } from '../src/migrate/index.js';
-import { renderCutover } from '../src/report/cutover.js';
-import { renderMigration, renderPlan } from '../src/report/migration.js';
+import { renderMigrationRun, renderPlan } from '../src/report/migration.js';
 
 export default class Migrate extends BaseCommand {
   static override summary =
@@ -33,8 +32,7 @@ export default class Migrate extends BaseCommand {
   async run(): Promise<(MigrationPlan | MigrationResult) & { cutover?: Cutover }> {
     const { flags } = await this.parse(Migrate);
     const db = await this.openDatabase(flags, (flags.concurrency ?? 16) + 4);
-    const source = await this.openStore('from', flags, db);
-    const target = await this.openStore('to', flags, db);
+    const { source, target } = await this.openCheckedStores(flags, db, !flags['dry-run']);
     const options = {
       pool: db.pool,
       source,
@@ -48,9 +46,8 @@ export default class Migrate extends BaseCommand {
       return this.finish(plan, renderPlan, conflicts);
     }
     const result = await runMigration(options);
-    const cutover = cutoverHelp(target.settings, source.settings, flags['helm-shape'] as 'v1' | 'v2');
-    const render = (r: typeof result & { cutover: Cutover }) =>
-      `${renderMigration(r)}\n\n${renderCutover(r.cutover)}`;
-    return this.finish({ ...result, cutover }, render, !result.ok);
+    const shape = flags['helm-shape'] as 'v1' | 'v2';
+    const cutover = result.ok ? { cutover: cutoverHelp(target.settings, source.settings, shape) } : {};
+    return this.finish({ ...result, ...cutover }, renderMigrationRun, !result.ok);
   }
 }

@@ -4,7 +4,6 @@ import { renderSampleSeed } from '../../src/report/sample-seed.js';
 import { type SampleKind, type SeedSampleResult, seedSample } from '../../src/sample/seed-sample.js';
 
 export default class SampleSeed extends BaseCommand {
-  static override hidden = true;
   static override summary = 'Fill an empty database with a sample Airbyte config database (for rehearsals).';
   static override description =
     `Creates Airbyte's tables in an empty PostgreSQL database and seeds them from the project's

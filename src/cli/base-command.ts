@@ -15,6 +15,7 @@ import {
   openStoreInUse,
   type StoreInUseFlags,
 } from './context.js';
+import { openCheckedStores } from './preflight.js';
 import { progressReporter } from './progress.js';
 
 /**
@@ -74,6 +75,18 @@ export abstract class BaseCommand extends Command {
     db: OpenedDatabase,
   ): Promise<SecretStore & { settings: StoreSettings }> {
     return openStore(this.resources, side, flags, db);
+  }
+
+  /**
+   * `migrate`'s source and target, checked with the database before anything else (preflight):
+   * a refused token, a missing right or mount stops the command with one line and exit 2.
+   */
+  protected openCheckedStores(
+    flags: Record<string, unknown> & { 'journal-schema': string },
+    db: OpenedDatabase,
+    writes: boolean,
+  ): ReturnType<typeof openCheckedStores> {
+    return openCheckedStores(this.resources, flags, db, writes);
   }
 
   /** The one store a command works on: `--store`, its values files, else what Airbyte uses. */

@@ -33,6 +33,12 @@ export function databaseConnection(flagUrl: string | undefined, env: DatabaseEnv
       "no Airbyte database: pass --database-url or set DATABASE_URL (as in Airbyte's pods), with DATABASE_USER/DATABASE_PASSWORD",
     );
   }
+  if (/^jdbc:/i.test(url) && !env.user && !/[?&]user=[^&]/.test(url)) {
+    const source = flagUrl?.trim() ? '--database-url' : 'DATABASE_URL';
+    throw new UsageError(
+      `${source} is a jdbc: URL, which names no user: set DATABASE_USER (and DATABASE_PASSWORD) as Airbyte's pods do, or add ?user=… to the URL`,
+    );
+  }
   return {
     url,
     ...(env.user ? { user: env.user } : {}),

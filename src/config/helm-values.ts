@@ -25,6 +25,8 @@ export interface HelmSecretsManager {
   /** Where the block was found: `global.secretsManager` or `secretsManager`. */
   path: string;
   shape: ChartShape;
+  /** The file has no `global.secretsManager` (nor a top-level `secretsManager`) at all. */
+  absent?: true;
   /** `type` as written, `''` when present but empty, absent when not written. */
   type?: string;
   /** The Kubernetes Secret holding the credentials, when the values say or chart v1 implies it. */
@@ -55,7 +57,7 @@ export async function loadHelmValues(file: string): Promise<HelmSecretsManager> 
     sm = top.secretsManager;
   }
   if (sm === undefined || sm === null) {
-    return { file, path: 'global.secretsManager', shape: 'v2', blocks: {} };
+    return { file, path: 'global.secretsManager', shape: 'v2', blocks: {}, absent: true };
   }
   if (!isMapping(sm)) throw new UsageError(`${file}: ${path} must be a mapping`);
 

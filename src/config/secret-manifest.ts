@@ -1,5 +1,6 @@
 import { UsageError } from '../util/errors.js';
 import { SecretValue } from '../util/secret-value.js';
+import { loadHelmValues } from './helm-values.js';
 import { isMapping, readYamlDocuments } from './yaml-file.js';
 
 /**
@@ -53,12 +54,45 @@ export async function loadSecretManifest(file: string, wantedName?: string): Pro
   };
 }
 
+/** The manifest's keys for `doctor` (names only, never a value): `airbyte-config-secrets in s.yaml: keys a, b`. */
+export async function describeSecretManifest(file: string, valuesFile?: string): Promise<string> {
+  const wanted = valuesFile ? (await loadHelmValues(valuesFile)).secretName : undefined;
+  const manifest = await loadSecretManifest(file, wanted);
+  const keys = [...manifest.keys.keys()].sort();
+  const empty = [...manifest.keys].filter(([, v]) => v.isBlank).map(([k]) => k);
+  const name = manifest.name ? `Secret ${manifest.name}` : 'the Secret';
+  const blank = empty.length ? `; empty: ${empty.join(', ')}` : '';
+  return `${name} in ${file}: ${keys.length} keys (${keys.join(', ') || 'none'})${blank}`;
+}
+
 function secretName(secret: Record<string, unknown>): string | undefined {
   const meta = secret.metadata;
   return isMapping(meta) && typeof meta.name === 'string' ? meta.name : undefined;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * A `data:` value decoded, refused when it is plain text that merely looks like base64 (`root`,
+ * `airbyte1`): its bytes are then not UTF-8 text, and using them would send garbage as a credential.
+ */
+function decodeBase64Text(file: string, key: string, compact: string): string {
+  const bytes = Buffer.from(compact, 'base64');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = '\u0000';
+  }
+  // Control characters other than tab and line breaks do not occur in tokens, keys or JSON.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text)) {
+    throw new UsageError(
+      `${file}: data.${key} does not decode from base64 to text: base64-encode it (base64 -w0) or move it to stringData`,
+    );
+  }
+  return text;
+}
 
 function secretKeys(file: string, secret: Record<string, unknown>): Map<string, SecretValue> {
   const keys = new Map<string, SecretValue>();
@@ -69,9 +103,11 @@ function secretKeys(file: string, secret: Record<string, unknown>): Map<string, 
       if (raw === null || raw === undefined) continue;
       const compact = typeof raw === 'string' ? raw.replace(/\s+/g, '') : undefined;
       if (compact === undefined || compact.length % 4 !== 0 || !BASE64.test(compact)) {
-        throw new UsageError(`${file}: data.${key} is not base64 (use stringData for plain text)`);
+        throw new UsageError(
+          `${file}: data.${key} is not base64: base64-encode it (base64 -w0) or move it to stringData for plain text`,
+        );
       }
-      keys.set(key, new SecretValue(Buffer.from(compact, 'base64').toString('utf8')));
+      keys.set(key, new SecretValue(decodeBase64Text(file, key, compact)));
     }
   }
   if (stringData !== undefined && stringData !== null) {

@@ -104,6 +104,13 @@ function chooseKind(
     // Our own short names are for flags; a values file holds what the chart passes to Airbyte.
     return { kind: kindFromValuesType(values.type.trim(), values.shape, origin), origin };
   }
+  if (side === 'to' && values) {
+    throw new UsageError(
+      values.absent
+        ? `${values.file} has no secretsManager section (global.secretsManager): add one with a type, or pass --to`
+        : `${values.file}: ${values.path} has no type: add one (e.g. VAULT, AWS_SECRET_MANAGER), or pass --to`,
+    );
+  }
   if (side === 'to') {
     throw new UsageError(`no target store: set --to (${STORE_KINDS.join(', ')}) or --to-values`);
   }

@@ -1,8 +1,10 @@
 import type { ItemProblem } from '../engine/items.js';
 import type { RunRow } from '../journal/index.js';
 import type { CleanupResult } from '../migrate/cleanup.js';
+import type { Cutover } from '../migrate/cutover.js';
 import type { MigrationPlan, MigrationResult, VerifyResult } from '../migrate/index.js';
 import type { RollbackResult } from '../migrate/rollback.js';
+import { renderCutover } from './cutover.js';
 import { alignColumns, cleanText, humanDuration } from './text.js';
 
 /** The dry-run plan: actions by kind, by workspace, the estimate, and every conflict. */
@@ -103,6 +105,15 @@ export function renderRunOutcome(
 
 export function renderMigration(r: MigrationResult): string {
   return [...renderRunOutcome('Run', r), '', renderVerify(r.verification)].join('\n');
+}
+
+/**
+ * A finished `migrate`: the run, then the switch instructions only when there is something to
+ * switch to (a failed run prints none: nothing tells the operator to switch Airbyte to a store that
+ * lacks secrets).
+ */
+export function renderMigrationRun(r: MigrationResult & { cutover?: Cutover }): string {
+  return r.cutover ? `${renderMigration(r)}\n\n${renderCutover(r.cutover)}` : renderMigration(r);
 }
 
 export function renderRuns(runs: RunRow[]): string {

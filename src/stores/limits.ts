@@ -16,9 +16,11 @@ import { storeDefinition } from './registry.js';
 import type {
   DeleteOptions,
   DeleteOutcome,
+  PreflightOptions,
   ReadOptions,
   SecretDescription,
   SecretStore,
+  StoreCheck,
   WriteOutcome,
 } from './types.js';
 
@@ -141,9 +143,14 @@ class LimitedSecretStore implements LimitedStore {
   /** Present only when the wrapped store can restore; paced as a write. */
   readonly restore?: (coordinate: string) => Promise<'restored' | 'absent'>;
 
+  /** The wrapped store's own checks, unpaced (a handful of calls, once). */
+  readonly preflight?: (options: PreflightOptions) => Promise<StoreCheck[]>;
+
   constructor(inner: SecretStore, options: LimitOptions) {
     const quota = storeDefinition(inner.kind).quota;
     this.#inner = inner;
+    const preflight = inner.preflight?.bind(inner);
+    if (preflight) this.preflight = preflight;
     const restore = inner.restore?.bind(inner);
     if (restore)
       this.restore = (coordinate) => this.#call('write', 1, () => restore(coordinate), [coordinate, 'write']);

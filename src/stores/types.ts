@@ -116,6 +116,35 @@ export interface SecretStore {
    */
   readonly airbyteIncompatibility?: string | undefined;
 
+  /**
+   * The checks only this store knows how to make (Vault: the server answers, the token is
+   * accepted, the mount exists and its KV version; the database table: the role's rights on
+   * `secrets`). Never throws for a failed check: each is a `StoreCheck` with its fix. `doctor`,
+   * `plan` and `migrate` add the checks every store shares (read, list, a write probe).
+   */
+  preflight?(options: PreflightOptions): Promise<StoreCheck[]>;
+
   /** Releases clients and sockets. */
   close(): Promise<void>;
+}
+
+export interface PreflightOptions {
+  /** The command will write to this store (migrate, doctor), not only read it (plan). */
+  writes: boolean;
+}
+
+/** One check of a store, as `doctor` prints it: one line, never a credential or a value. */
+export interface StoreCheck {
+  /** What was checked, a few words: `reachable`, `token`, `mount secret/`. */
+  name: string;
+  ok: boolean;
+  /** What was found, or what is wrong. */
+  detail: string;
+  /** For a failed check: what to do about it. */
+  fix?: string;
+  /**
+   * A failure nothing can go past (unreachable, credentials refused, no permission, no mount):
+   * `plan` and `migrate` stop on it before any write; later checks of the store are skipped.
+   */
+  blocking?: boolean;
 }

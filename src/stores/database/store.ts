@@ -2,7 +2,14 @@ import type pg from 'pg';
 import { createDatabasePool } from '../../airbyte/connection.js';
 import { SecretValue } from '../../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from '../errors.js';
-import type { DeleteOutcome, SecretDescription, SecretStore, WriteOutcome } from '../types.js';
+import type {
+  DeleteOutcome,
+  PreflightOptions,
+  SecretDescription,
+  SecretStore,
+  StoreCheck,
+  WriteOutcome,
+} from '../types.js';
 import { DATABASE_CAPABILITIES, DATABASE_QUOTA } from './index.js';
 import type { DatabaseStoreSettings } from './settings.js';
 
@@ -125,6 +132,67 @@ class DatabaseSecretStore implements SecretStore {
       for (const row of rows) yield row.coordinate;
       if (rows.length < PAGE_SIZE) return;
       after = last.coordinate;
+    }
+  }
+
+  /**
+   * The role's rights on `secrets` (found on the search path, as Airbyte's unqualified statements
+   * find it): SELECT to read, INSERT, UPDATE and DELETE to write; without the table, CREATE on the
+   * schema it would be created in.
+   */
+  async preflight(options: PreflightOptions): Promise<StoreCheck[]> {
+    const wanted = options.writes ? ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] : ['SELECT'];
+    try {
+      const { rows } = await this.#pool.query<{ role: string; schema: string | null; found: boolean }>(
+        "SELECT current_user AS role, current_schema() AS schema, to_regclass('secrets') IS NOT NULL AS found",
+      );
+      const { role, schema, found } = rows[0] ?? { role: '?', schema: null, found: false };
+      if (!found) {
+        if (!options.writes)
+          return [{ name: 'table secrets', ok: true, detail: 'not there yet (reads as empty)' }];
+        const { rows: can } = await this.#pool.query<{ ok: boolean }>(
+          "SELECT coalesce(has_schema_privilege(current_schema(), 'CREATE'), false) AS ok",
+        );
+        return [
+          can[0]?.ok
+            ? { name: 'table secrets', ok: true, detail: `not there yet; ${role} may create it in ${schema}` }
+            : {
+                name: 'table secrets',
+                ok: false,
+                blocking: true,
+                detail: `not there, and ${role} may not create it in ${schema ?? 'any schema on the search path'}`,
+                fix: `GRANT CREATE ON SCHEMA ${schema ?? 'public'} TO ${role}, or create the table as Airbyte does`,
+              },
+        ];
+      }
+      const { rows: rights } = await this.#pool.query<{ privilege: string; ok: boolean }>(
+        "SELECT p AS privilege, has_table_privilege('secrets', p) AS ok FROM unnest($1::text[]) AS p",
+        [wanted],
+      );
+      const missing = rights.filter((r) => !r.ok).map((r) => r.privilege);
+      if (missing.length === 0) {
+        return [{ name: 'table secrets', ok: true, detail: `${role} has ${wanted.join(', ')}` }];
+      }
+      return [
+        {
+          name: 'table secrets',
+          ok: false,
+          blocking: true,
+          detail: `${role} lacks ${missing.join(', ')}`,
+          fix: `GRANT ${missing.join(', ')} ON secrets TO ${role}`,
+        },
+      ];
+    } catch (err) {
+      const e = toStoreError(err, 'connect');
+      return [
+        {
+          name: 'reachable',
+          ok: false,
+          blocking: true,
+          detail: e.message,
+          fix: 'check --database-url (or DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD)',
+        },
+      ];
     }
   }
 

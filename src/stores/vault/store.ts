@@ -9,6 +9,7 @@ import type {
   SecretDescription,
   SecretStore,
   StoreCapabilities,
+  StoreCheck,
   WriteOutcome,
 } from '../types.js';
 import { VAULT_CAPABILITIES } from './index.js';
@@ -97,6 +98,7 @@ class VaultStore implements SecretStore {
   readonly #layout: Layout;
   readonly #version: 1 | 2;
   readonly #release: () => void;
+  readonly #settings: VaultStoreSettings;
 
   constructor(
     client: NodeVault.client,
@@ -112,6 +114,7 @@ class VaultStore implements SecretStore {
     this.#layout = layout;
     this.#version = version;
     this.#release = release;
+    this.#settings = settings;
     const ns = settings.namespace ? ` namespace ${settings.namespace}` : '';
     this.description = `vault ${settings.address} ${settings.prefix}${ns} (KV v${version})`;
     this.capabilities = { ...VAULT_CAPABILITIES, versions: version === 2 };
@@ -211,6 +214,107 @@ class VaultStore implements SecretStore {
     }
   }
 
+  /**
+   * The server answers (`sys/health`), the token is accepted (`auth/token/lookup-self`, which
+   * Vault's default policy grants every token), and the prefix's mount exists with its KV version.
+   * A wrong token still opens the store (the mount pre-flight answers 403 to it as to a policy
+   * without `sys/internal/ui/mounts`), so this is where it is caught. A first failure ends the
+   * list: what follows it would fail for the same reason.
+   */
+  async preflight(): Promise<StoreCheck[]> {
+    const address = this.#settings.address;
+    const checks: StoreCheck[] = [];
+    try {
+      const health: unknown = await this.#client.health({ standbyok: true, perfstandbyok: true });
+      const version = at(health, 'version');
+      checks.push({
+        name: 'reachable',
+        ok: true,
+        detail: `${address} answers${typeof version === 'string' ? ` (Vault ${version})` : ''}, unsealed`,
+      });
+    } catch (err) {
+      checks.push({
+        name: 'reachable',
+        ok: false,
+        blocking: true,
+        detail: `${address}: ${toStoreError(err, 'connect').message}`,
+        fix: 'check --vault-address (VAULT_ADDRESS), the network path, and that Vault is unsealed',
+      });
+      return checks;
+    }
+    try {
+      const body: unknown = await this.#client.tokenLookupSelf();
+      const policies = at(body, 'data', 'policies');
+      const ttl = Number(at(body, 'data', 'ttl') ?? 0);
+      const names = Array.isArray(policies) ? policies.filter((p) => typeof p === 'string').join(', ') : '';
+      const expiry = ttl > 0 ? `expires in ${formatSeconds(ttl)}` : 'does not expire';
+      checks.push({
+        name: 'token',
+        ok: true,
+        detail: `accepted${names ? ` (policies ${names})` : ''}, ${expiry}`,
+      });
+    } catch (err) {
+      const e = toStoreError(err, 'connect');
+      const refused = e.kind === 'permission-denied';
+      checks.push({
+        name: 'token',
+        ok: false,
+        blocking: true,
+        detail: refused
+          ? `${address} refuses the token (${e.detail ?? '403'}): it is wrong, expired or revoked`
+          : e.message,
+        fix: `set a valid token: VAULT_AUTH_TOKEN, --vault-token, or the auth token key of the Secret manifest${this.#settings.namespace ? ` (for namespace ${this.#settings.namespace})` : ''}`,
+      });
+      return checks;
+    }
+    checks.push(await this.#mountCheck());
+    return checks;
+  }
+
+  async #mountCheck(): Promise<StoreCheck> {
+    const { mount } = this.#layout;
+    const name = `mount ${mount}/`;
+    const fix = `enable it (vault secrets enable -path=${mount} kv-v2) or fix the prefix (--vault-prefix, VAULT_PREFIX; now ${this.#prefix})`;
+    try {
+      const body: unknown = await this.#client.read(`sys/internal/ui/mounts/${encodePath(mount)}`);
+      const type = at(body, 'data', 'type');
+      if (type !== 'kv' && type !== 'generic') {
+        return { name, ok: false, blocking: true, detail: `is a ${String(type)} engine, not KV`, fix };
+      }
+      return { name, ok: true, detail: `exists, KV v${this.#version}` };
+    } catch (err) {
+      if (responseOf(err)?.status !== 403)
+        return { name, ok: false, blocking: true, detail: toStoreError(err, 'connect').message, fix };
+    }
+    // Vault answers 403 for a mount that is not there as for one the policy hides: ask the mount itself.
+    try {
+      await this.#client.read(this.#path('airbyte_secrets_probe', 'data'));
+      return { name, ok: true, detail: `exists (KV v${this.#version} assumed, as Airbyte does)` };
+    } catch (err) {
+      const response = responseOf(err);
+      const message = firstOf(at(response?.body, 'errors')) ?? '';
+      if (response?.status === 404 && /no handler for route|route entry not found/.test(message)) {
+        return {
+          name,
+          ok: false,
+          blocking: true,
+          detail: `does not exist on ${this.#settings.address}`,
+          fix,
+        };
+      }
+      if (response?.status === 404)
+        return { name, ok: true, detail: `exists (KV v${this.#version} assumed, as Airbyte does)` };
+      const e = toStoreError(err, 'read');
+      return {
+        name,
+        ok: false,
+        blocking: true,
+        detail: `cannot be seen by this token (${e.detail ?? e.kind}): it does not exist or the policy denies it`,
+        fix: `grant read on sys/internal/ui/mounts/${mount} and on ${mount}/data/*, or ${fix}`,
+      };
+    }
+  }
+
   async close(): Promise<void> {
     this.#release();
   }
@@ -273,6 +377,12 @@ class VaultStore implements SecretStore {
       throw toStoreError(err, operation, coordinate);
     }
   }
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds >= 86_400) return `${Math.floor(seconds / 86_400)} d`;
+  if (seconds >= 3_600) return `${Math.floor(seconds / 3_600)} h`;
+  return `${Math.max(1, Math.floor(seconds / 60))} min`;
 }
 
 /** Vault's RFC 3339 times (nanosecond precision) as ISO 8601; empty or unparsable gives undefined. */
