@@ -17,6 +17,7 @@ import {
 } from './context.js';
 import { openCheckedStores } from './preflight.js';
 import { progressReporter } from './progress.js';
+import { type CommandShape, oneLineParseError } from './usage-errors.js';
 
 /**
  * The base of every command: shared flags, `--json`, and one mapping from failures to exit codes
@@ -121,13 +122,22 @@ export abstract class BaseCommand extends Command {
     const message =
       err instanceof StoreError || err instanceof UsageError
         ? withoutParseWrapping(err.message)
-        : firstLine(err.message);
+        : err.oclif !== undefined && err.oclif.exit !== 0
+          ? oneLineParseError(err, this.#shape())
+          : firstLine(err.message);
     if (this.jsonEnabled()) {
       this.logJson({ error: { name: err.name, message, exitCode: exit } });
       this.exit(exit);
     }
     this.logToStderr(`Error: ${message}`);
     this.exit(exit);
+  }
+
+  /** The command's id and flags, for "did you mean" and the usage line of a parse error. */
+  #shape(): CommandShape {
+    const ctor = this.ctor as typeof BaseCommand;
+    const flags = { ...ctor.baseFlags, ...ctor.flags, ...(ctor.enableJsonFlag ? { json: {} } : {}) };
+    return { id: (this.id ?? '').replace(/:/g, ' '), bin: this.config.bin, flags };
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
