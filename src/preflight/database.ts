@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import { detectAirbyteSchema } from '../airbyte/schema-detect.js';
 import type { StoreCheck } from '../stores/types.js';
+import { UsageError } from '../util/errors.js';
 import type { PreflightPurpose } from './types.js';
 
 /**
@@ -34,6 +36,21 @@ export async function checkDatabase(
   journalSchema: string,
   purpose: PreflightPurpose,
 ): Promise<StoreCheck[]> {
+  const checks: StoreCheck[] = [];
+  try {
+    await detectAirbyteSchema(pool);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    const [detail = err.message, fix] = err.message.split(': point ');
+    checks.push({
+      name: "Airbyte's tables",
+      ok: false,
+      blocking: true,
+      detail,
+      ...(fix ? { fix: `point ${fix}` } : {}),
+    });
+    return checks;
+  }
   const wanted = TABLE_RIGHTS.flatMap(({ table, read, write }) =>
     [...read, ...(purpose.writes ? write : [])].map((privilege) => ({ table, privilege })),
   );
@@ -43,19 +60,7 @@ export async function checkDatabase(
       WHERE to_regclass(w.t) IS NOT NULL`,
     [wanted.map((w) => w.table), wanted.map((w) => w.privilege)],
   );
-  const role =
-    rows[0]?.role ?? (await pool.query<{ role: string }>('SELECT current_user AS role')).rows[0]?.role;
-  const checks: StoreCheck[] = [];
-  if (!rows.some((r) => r.table === 'actor')) {
-    checks.push({
-      name: "Airbyte's tables",
-      ok: false,
-      blocking: true,
-      detail: 'no actor table on the search path: this is not an Airbyte config database',
-      fix: 'point --database-url (DATABASE_URL) at the database Airbyte uses (db-airbyte), or add ?currentSchema=… to the URL',
-    });
-    return checks;
-  }
+  const role = rows[0]?.role;
   checks.push(
     rightsCheck(
       'read rights',

@@ -114,6 +114,13 @@ const RUNS: Array<[commandId: string, run: (f: Fixture) => Promise<CliResult>]> 
     },
   ],
   [
+    'doctor',
+    (f) =>
+      runCli(['doctor', '--database-url', f.db.url, ...f.vault.cliArgs('to'), '--write-probe', '--json'], {
+        env: f.vault.cliEnv,
+      }),
+  ],
+  [
     'plan',
     (f) =>
       runCli(['plan', '--database-url', f.db.url, ...f.vault.cliArgs('to'), '--json'], {

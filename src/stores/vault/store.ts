@@ -225,7 +225,9 @@ class VaultStore implements SecretStore {
     const address = this.#settings.address;
     const checks: StoreCheck[] = [];
     try {
-      const health: unknown = await this.#client.health({ standbyok: true, perfstandbyok: true });
+      const health: unknown = await patiently(() =>
+        this.#client.health({ standbyok: true, perfstandbyok: true }),
+      );
       const version = at(health, 'version');
       checks.push({
         name: 'reachable',
@@ -243,7 +245,7 @@ class VaultStore implements SecretStore {
       return checks;
     }
     try {
-      const body: unknown = await this.#client.tokenLookupSelf();
+      const body: unknown = await patiently(() => this.#client.tokenLookupSelf());
       const policies = at(body, 'data', 'policies');
       const ttl = Number(at(body, 'data', 'ttl') ?? 0);
       const names = Array.isArray(policies) ? policies.filter((p) => typeof p === 'string').join(', ') : '';
@@ -276,7 +278,9 @@ class VaultStore implements SecretStore {
     const name = `mount ${mount}/`;
     const fix = `enable it (vault secrets enable -path=${mount} kv-v2) or fix the prefix (--vault-prefix, VAULT_PREFIX; now ${this.#prefix})`;
     try {
-      const body: unknown = await this.#client.read(`sys/internal/ui/mounts/${encodePath(mount)}`);
+      const body: unknown = await patiently(() =>
+        this.#client.read(`sys/internal/ui/mounts/${encodePath(mount)}`),
+      );
       const type = at(body, 'data', 'type');
       if (type !== 'kv' && type !== 'generic') {
         return { name, ok: false, blocking: true, detail: `is a ${String(type)} engine, not KV`, fix };
@@ -288,7 +292,7 @@ class VaultStore implements SecretStore {
     }
     // Vault answers 403 for a mount that is not there as for one the policy hides: ask the mount itself.
     try {
-      await this.#client.read(this.#path('airbyte_secrets_probe', 'data'));
+      await patiently(() => this.#client.read(this.#path('airbyte_secrets_probe', 'data')));
       return { name, ok: true, detail: `exists (KV v${this.#version} assumed, as Airbyte does)` };
     } catch (err) {
       const response = responseOf(err);
@@ -375,6 +379,21 @@ class VaultStore implements SecretStore {
         if (isPlainNotFound(response.body)) return { state: 'absent' };
       }
       throw toStoreError(err, operation, coordinate);
+    }
+  }
+}
+
+/**
+ * The preflight's few calls bypass the limits wrapper, so they retry a reset, a 5xx or a 429
+ * themselves (four tries, 100 ms doubling): one blip must not stop a migration.
+ */
+async function patiently<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= 4 || !toStoreError(err, 'connect').retryable) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
     }
   }
 }
