@@ -21,7 +21,7 @@ export default class Doctor extends BaseCommand {
 
   async run(): Promise<PreflightReport> {
     const { flags } = await this.parse(Doctor);
-    const purpose = { writes: true, list: true, writeProbe: flags['write-probe'] };
+    const purpose = { writes: true, rewrites: true, list: true, writeProbe: flags['write-probe'] };
     const report = await runPreflight(doctorTargets(this.resources, flags), purpose);
     if (!report.ok) this.problemExit = 2;
     return this.finish(report, renderPreflight);

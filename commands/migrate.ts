@@ -32,7 +32,7 @@ export default class Migrate extends BaseCommand {
   async run(): Promise<(MigrationPlan | MigrationResult) & { cutover?: Cutover }> {
     const { flags } = await this.parse(Migrate);
     const db = await this.openDatabase(flags, (flags.concurrency ?? 16) + 4);
-    const { source, target } = await this.openCheckedStores(flags, db, !flags['dry-run']);
+    const { source, target } = await this.openCheckedStores(flags, db, flags['dry-run'] ? 'plan' : 'migrate');
     const options = {
       pool: db.pool,
       source,

@@ -26,7 +26,7 @@ export default class Rekey extends BaseCommand {
   async run(): Promise<RekeyPlan | RekeyResult> {
     const { flags } = await this.parse(Rekey);
     const db = await this.openDatabase(flags, (flags.concurrency ?? 8) + 4);
-    const store = await this.openStoreInUse(flags, db);
+    const store = await this.openStoreInUse(flags, db, flags['dry-run'] ? 'plan' : 'migrate');
     const options = { pool: db.pool, store, ...rekeyRequest(store.kind, flags), onProgress: this.onProgress };
     if (flags['dry-run']) {
       const plan = await planRekey(options);

@@ -38,8 +38,7 @@ export default class Sync extends BaseCommand {
   async run(): Promise<SyncResult> {
     const { flags } = await this.parse(Sync);
     const db = await this.openDatabase(flags, (flags.concurrency ?? 16) + 4);
-    const from = await this.openStore('from', flags, db);
-    const to = await this.openStore('to', flags, db);
+    const { source: from, target: to } = await this.openCheckedStores(flags, db, 'sync');
     const stop = stopOnSignal();
     this.resources.defer(async () => stop.dispose());
     const result = await syncStores({

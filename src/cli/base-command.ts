@@ -2,6 +2,7 @@ import { Command, Flags, type Interfaces } from '@oclif/core';
 import type pg from 'pg';
 import type { ProgressEvent } from '../engine/progress.js';
 import { checkJournalSchema } from '../journal/schema.js';
+import { type PreflightMode, requirePreflight } from '../preflight/index.js';
 import { StoreError } from '../stores/errors.js';
 import type { StoreSettings } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
@@ -85,17 +86,29 @@ export abstract class BaseCommand extends Command {
   protected openCheckedStores(
     flags: Record<string, unknown> & { 'journal-schema': string },
     db: OpenedDatabase,
-    writes: boolean,
+    mode: PreflightMode,
   ): ReturnType<typeof openCheckedStores> {
-    return openCheckedStores(this.resources, flags, db, writes);
+    return openCheckedStores(this.resources, flags, db, mode);
   }
 
-  /** The one store a command works on: `--store`, its values files, else what Airbyte uses. */
-  protected openStoreInUse(
-    flags: StoreInUseFlags,
+  /**
+   * The one store a command works on: `--store`, its values files, else what Airbyte uses. With
+   * `check` (rekey), the preflight runs on it and the database first, as for `migrate`.
+   */
+  protected async openStoreInUse(
+    flags: StoreInUseFlags & { 'journal-schema'?: string },
     db: OpenedDatabase,
+    check?: PreflightMode,
   ): Promise<SecretStore & { settings: StoreSettings }> {
-    return openStoreInUse(this.resources, flags, db);
+    const store = await openStoreInUse(this.resources, flags, db);
+    if (check)
+      await requirePreflight(
+        db.pool,
+        flags['journal-schema'] ?? 'airbyte_secrets',
+        [{ subject: 'store', store }],
+        check,
+      );
+    return store;
   }
 
   /** Ends the progress display (before anything else is printed on a terminal). */

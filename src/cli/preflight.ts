@@ -2,7 +2,7 @@ import { describeDatabase, resolveDatabaseConnection } from '../airbyte/connecti
 import { databaseConnection, databaseFromEnv } from '../config/database.js';
 import { currentEnvironment } from '../config/environment.js';
 import { describeSecretManifest } from '../config/secret-manifest.js';
-import { type PreflightTargets, requirePreflight } from '../preflight/index.js';
+import { type PreflightMode, type PreflightTargets, requirePreflight } from '../preflight/index.js';
 import type { StoreSettings } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { type CommandResources, type OpenedDatabase, openAirbyteDatabase, openStore } from './context.js';
@@ -61,7 +61,7 @@ export async function openCheckedStores(
   resources: CommandResources,
   flags: Flags,
   db: OpenedDatabase,
-  writes: boolean,
+  mode: PreflightMode,
 ): Promise<{ source: OpenedStore; target: OpenedStore }> {
   const source = await openStore(resources, 'from', flags, db);
   const target = await openStore(resources, 'to', flags, db);
@@ -69,7 +69,7 @@ export async function openCheckedStores(
     { subject: 'target', store: target },
     { subject: 'source', store: source },
   ];
-  await requirePreflight(db.pool, flags['journal-schema'], stores, writes);
+  await requirePreflight(db.pool, flags['journal-schema'], stores, mode);
   return { source, target };
 }
 

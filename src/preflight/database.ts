@@ -52,7 +52,7 @@ export async function checkDatabase(
     return checks;
   }
   const wanted = TABLE_RIGHTS.flatMap(({ table, read, write }) =>
-    [...read, ...(purpose.writes ? write : [])].map((privilege) => ({ table, privilege })),
+    [...read, ...(purpose.rewrites ? write : [])].map((privilege) => ({ table, privilege })),
   );
   const { rows } = await pool.query<Right & { role: string }>(
     `SELECT w.t AS table, w.p AS privilege, has_table_privilege(to_regclass(w.t), w.p) AS ok, current_user AS role
@@ -68,7 +68,7 @@ export async function checkDatabase(
       rows.filter((r) => r.privilege === 'SELECT'),
     ),
   );
-  if (purpose.writes) {
+  if (purpose.rewrites) {
     checks.push(
       rightsCheck(
         'write rights',
@@ -76,8 +76,8 @@ export async function checkDatabase(
         rows.filter((r) => r.privilege !== 'SELECT'),
       ),
     );
-    checks.push(await journalCheck(pool, journalSchema, role));
   }
+  if (purpose.writes) checks.push(await journalCheck(pool, journalSchema, role));
   return checks;
 }
 

@@ -4,10 +4,10 @@ import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import { checkDatabase } from './database.js';
 import { checkStore } from './store-checks.js';
-import type { PreflightCheck, PreflightPurpose, PreflightReport } from './types.js';
+import type { PreflightCheck, PreflightMode, PreflightPurpose, PreflightReport } from './types.js';
 
 export { probeName } from './store-checks.js';
-export type { PreflightCheck, PreflightPurpose, PreflightReport } from './types.js';
+export type { PreflightCheck, PreflightMode, PreflightPurpose, PreflightReport } from './types.js';
 
 /** What is checked: each part opens itself, so a part that cannot be opened is a ✗ line, not a crash. */
 export interface PreflightTargets {
@@ -85,9 +85,9 @@ export async function requirePreflight(
   pool: pg.Pool,
   journalSchema: string,
   stores: Array<{ subject: string; store: SecretStore }>,
-  writes: boolean,
+  mode: PreflightMode,
 ): Promise<void> {
-  const purpose = { writes, list: false, writeProbe: false };
+  const purpose = { writes: mode !== 'plan', rewrites: mode === 'migrate', list: false, writeProbe: false };
   const database = await checkDatabase(pool, journalSchema, purpose);
   const blocking = database.find((c) => !c.ok && c.blocking);
   if (blocking) throw preflightError({ subject: 'database', ...blocking });

@@ -15,10 +15,15 @@ export interface PreflightReport {
   checks: PreflightCheck[];
 }
 
+/** What a command about to run does, for `requirePreflight`. */
+export type PreflightMode = 'plan' | 'migrate' | 'sync';
+
 /** How far the checks go. */
 export interface PreflightPurpose {
-  /** The command writes (migrate, doctor) rather than only reading (plan). */
+  /** The command writes to the stores and the journal (migrate, sync, doctor) rather than only reading (plan). */
   writes: boolean;
+  /** The command rewrites Airbyte's tables (migrate, doctor), not only reads them (plan, sync). */
+  rewrites: boolean;
   /** Also list each store's names (doctor). */
   list: boolean;
   /** Write, read back and delete a throwaway `airbyte_secrets_probe_<uuid>` name (doctor --write-probe). */

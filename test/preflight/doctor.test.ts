@@ -138,6 +138,26 @@ describe('doctor, and the preflight of plan and migrate (Vault emulator, node-va
     });
   }
 
+  test('sync and rekey run the same preflight: a wrong token stops them with one line, nothing written', async () => {
+    const tables = await dumpAirbyteTables(db.pool);
+    const writes = vaultWrites().length;
+    const runs = await journaledRuns();
+    const storeArgs = ['--vault-address', vault.url, '--vault-prefix', 'secret/'];
+    for (const args of [
+      ['sync', '--from', 'database', ...vaultArgs()],
+      ['rekey', '--store', 'vault', ...storeArgs, '--category', 'all'],
+    ]) {
+      const r = await runCli([...args, '--database-url', db.url], { env: wrong });
+      assert.equal(r.code, 2, `${args[0]}: ${r.stdout}${r.stderr}`);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `${args[0]}: ${r.stderr}`);
+      assert.match(lines[0]!, /preflight: (target|store) vault token: .*refuses the token/);
+    }
+    assert.deepEqual(await dumpAirbyteTables(db.pool), tables);
+    assert.equal(vaultWrites().length, writes);
+    assert.equal(await journaledRuns(), runs);
+  });
+
   test('migrate --json with a wrong token: a valid JSON error, exit 2', async () => {
     const r = await runCli(['migrate', '--database-url', db.url, ...vaultArgs(), '--json'], { env: wrong });
     assert.equal(r.code, 2, r.stdout + r.stderr);
