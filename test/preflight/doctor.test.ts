@@ -187,6 +187,30 @@ describe('doctor, and the preflight of plan and migrate (Vault emulator, node-va
     assert.equal(vaultWrites().length, writes);
   });
 
+  test('a token whose policy does not grant lookup-self, but reads the prefix, is accepted', async () => {
+    const strict = await startVaultEmulator();
+    try {
+      strict.denyPath('auth/token/lookup-self');
+      const args = [
+        '--database-url',
+        db.url,
+        '--to',
+        'vault',
+        '--vault-address',
+        strict.url,
+        '--vault-prefix',
+        'secret/',
+      ];
+      const d = await runCli(['doctor', ...args], { env: { VAULT_AUTH_TOKEN: strict.token } });
+      assert.equal(d.code, 0, d.stdout + d.stderr);
+      assert.match(d.stdout, /✓ token: accepted \(its policy does not grant auth\/token\/lookup-self\)/);
+      const p = await runCli(['plan', ...args, '--json'], { env: { VAULT_AUTH_TOKEN: strict.token } });
+      assert.ok(p.code === 0 || p.code === 1, p.stdout.slice(0, 500) + p.stderr);
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('a policy that denies reading the prefix: plan stops on the read check, naming the fix', async () => {
     const denied = await startVaultEmulator();
     try {

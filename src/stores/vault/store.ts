@@ -258,12 +258,22 @@ class VaultStore implements SecretStore {
     } catch (err) {
       const e = toStoreError(err, 'connect');
       const refused = e.kind === 'permission-denied';
+      if (refused && (await this.#answersUnderPrefix())) {
+        // A token made without the default policy may not look itself up, yet works.
+        checks.push({
+          name: 'token',
+          ok: true,
+          detail: 'accepted (its policy does not grant auth/token/lookup-self)',
+        });
+        checks.push(await this.#mountCheck());
+        return checks;
+      }
       checks.push({
         name: 'token',
         ok: false,
         blocking: true,
         detail: refused
-          ? `${address} refuses the token (${e.detail ?? '403'}): it is wrong, expired or revoked`
+          ? `${address} refuses the token (${e.detail ?? '403'}): it is wrong, expired or revoked (or its policy grants neither auth/token/lookup-self nor ${this.#prefix})`
           : e.message,
         fix: `set a valid token: VAULT_AUTH_TOKEN, --vault-token, or the auth token key of the Secret manifest${this.#settings.namespace ? ` (for namespace ${this.#settings.namespace})` : ''}`,
       });
@@ -271,6 +281,17 @@ class VaultStore implements SecretStore {
     }
     checks.push(await this.#mountCheck());
     return checks;
+  }
+
+  /** Whether the token may read under the prefix (a name that is not there answers 404, not 403). */
+  async #answersUnderPrefix(): Promise<boolean> {
+    try {
+      await patiently(() => this.#client.read(this.#path('airbyte_secrets_probe', 'data')));
+      return true;
+    } catch (err) {
+      const response = responseOf(err);
+      return response?.status === 404 && isPlainNotFound(response.body);
+    }
   }
 
   async #mountCheck(): Promise<StoreCheck> {
