@@ -89,9 +89,19 @@ async function attempt(name: string, store: SecretStore, call: () => Promise<str
   }
 }
 
+/** How the services say the credentials themselves were refused (not a missing right): AWS, Google, Azure, Vault. */
+const CREDENTIALS_REFUSED =
+  /\b401\b|UNAUTHENTICATED|UnrecognizedClient|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|InvalidSignature|invalid_client|invalid_grant|token (is )?(invalid|expired)/i;
+
 function fixFor(err: unknown, name: string, store: SecretStore): string {
   const kind = err instanceof StoreError ? err.kind : undefined;
   const what = name === 'write probe' ? 'write and delete' : name;
+  if (
+    kind === 'permission-denied' &&
+    CREDENTIALS_REFUSED.test(err instanceof StoreError ? (err.detail ?? '') : '')
+  ) {
+    return `the ${store.kind} credentials are not accepted (wrong, expired or revoked): set valid ones (env, Secret manifest or flags, as for migrate)`;
+  }
   if (kind === 'permission-denied') {
     return `grant ${what} on ${store.nameOf('airbyte_*')} to the credentials in use (README: Minimum permissions)`;
   }

@@ -11,6 +11,7 @@ import { type RunningVaultEmulator, startVaultEmulator } from '../../src/emulato
 import { dumpAirbyteTables, type SeededDatabase, seededDatabase } from '../helpers/airbyte-db.js';
 import { assertBuilt, parseJson, runCli } from '../helpers/cli.js';
 import { SKIP_EMBEDDED } from '../helpers/postgres.js';
+import { startTestStore } from '../helpers/targets.js';
 
 interface Report {
   ok: boolean;
@@ -235,6 +236,33 @@ describe('doctor, and the preflight of plan and migrate (Vault emulator, node-va
       );
     } finally {
       await denied.close();
+    }
+  });
+
+  test('AWS: refused credentials and a denied GetSecretValue stop plan with one line each, with different fixes', async () => {
+    const aws = await startTestStore('aws');
+    try {
+      const args = ['plan', '--database-url', db.url, ...aws.cliArgs('to')];
+      const refused = await runCli(args, {
+        env: { ...aws.cliEnv, AWS_SECRET_MANAGER_ACCESS_KEY_ID: 'AKIDWRONG' },
+      });
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+      assert.match(
+        refused.stderr,
+        /preflight: target aws read: .*UnrecognizedClientException.*fix: the aws credentials are not accepted/,
+      );
+      const emulator = aws.emulator as unknown as { denyOperations(ops: string[]): void };
+      emulator.denyOperations(['GetSecretValue']);
+      const denied = await runCli(args, { env: aws.cliEnv });
+      assert.equal(denied.code, 2, denied.stdout + denied.stderr);
+      assert.equal(denied.stderr.trim().split('\n').length, 1, denied.stderr);
+      assert.match(
+        denied.stderr,
+        /preflight: target aws read: .*permission denied.*fix: grant read on airbyte_\*/,
+      );
+    } finally {
+      await aws.close();
     }
   });
 
