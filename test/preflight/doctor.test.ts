@@ -302,6 +302,33 @@ describe('doctor, and the preflight of plan and migrate (Vault emulator, node-va
     }
   });
 
+  test('a run that fails after the preflight prints no switch instructions', async () => {
+    const broken = await startVaultEmulator();
+    try {
+      // The probe name passes; every coordinate Airbyte uses is refused.
+      broken.denyPath('secret/data/airbyte_workspace_');
+      const args = [
+        'migrate',
+        '--database-url',
+        db.url,
+        '--to',
+        'vault',
+        '--vault-address',
+        broken.url,
+        '--vault-prefix',
+        'secret/',
+      ];
+      const r = await runCli(args, { env: { VAULT_AUTH_TOKEN: broken.token } });
+      assert.notEqual(r.code, 0, r.stdout + r.stderr);
+      assert.doesNotMatch(r.stdout + r.stderr, /Next steps|Switch Airbyte/i);
+      const json = await runCli([...args, '--json'], { env: { VAULT_AUTH_TOKEN: broken.token } });
+      const body = parseJson<{ ok?: boolean; cutover?: unknown }>(json);
+      assert.equal(body.cutover, undefined, 'no cut-over steps in --json either');
+    } finally {
+      await broken.close();
+    }
+  });
+
   test('a good token: migrate passes the preflight and completes', async () => {
     const r = await runCli(['migrate', '--database-url', db.url, ...vaultArgs(), '--json'], { env: good() });
     assert.equal(r.code, 0, r.stdout.slice(0, 2000) + r.stderr);
