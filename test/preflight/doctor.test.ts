@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { type RunningVaultEmulator, startVaultEmulator } from '../../src/emulators/vault/index.js';
@@ -88,6 +91,53 @@ describe('doctor, and the preflight of plan and migrate (Vault emulator, node-va
       "SELECT count(*) AS n FROM secrets WHERE coordinate LIKE 'airbyte_secrets_probe_%'",
     );
     assert.equal(Number(left.rows[0].n), 0, 'no probe left in the database table');
+  });
+
+  test("a target from Helm values and its Secret manifest: the manifest's keys are listed, never a value", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'abs-doctor-'));
+    const own = await startVaultEmulator({ token: 'hvs.canary-doctor-token' });
+    try {
+      const values = join(dir, 'values.yaml');
+      const secret = join(dir, 'secret.yaml');
+      await writeFile(
+        values,
+        `global:\n  secretsManager:\n    type: VAULT\n    secretName: team-vault\n    vault:\n      address: ${own.url}\n      prefix: secret/\n      authTokenSecretKey: my-vault-token\n`,
+      );
+      const token = Buffer.from(own.token).toString('base64');
+      await writeFile(
+        secret,
+        `apiVersion: v1\nkind: Secret\nmetadata:\n  name: team-vault\ndata:\n  my-vault-token: ${token}\nstringData:\n  unused: ""\n`,
+      );
+      const r = await runCli([
+        'doctor',
+        '--database-url',
+        db.url,
+        '--to-values',
+        values,
+        '--to-secret',
+        secret,
+      ]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(
+        r.stdout,
+        /✓ Secret manifest: Secret team-vault in .*secret\.yaml: 2 keys \(my-vault-token, unused\); empty: unused/,
+      );
+      assert.match(r.stdout, /✓ token: accepted/);
+      assert.doesNotMatch(r.stdout, new RegExp(`canary-doctor-token|${token}`));
+    } finally {
+      await own.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an unreachable database is a ✗ line with the fix, exit 2, not a crash', async () => {
+    const r = await runCli(['doctor', '--database-url', 'postgres://postgres@127.0.0.1:1/none'], {});
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      /✗ connection: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/none: connection refused.* — fix: check --database-url/,
+    );
+    assert.equal(r.stderr.trim(), '');
   });
 
   test('without --write-probe nothing is written anywhere', async () => {
