@@ -306,7 +306,16 @@ class VaultStore implements SecretStore {
       if (type !== 'kv' && type !== 'generic') {
         return { name, ok: false, blocking: true, detail: `is a ${String(type)} engine, not KV`, fix };
       }
-      return { name, ok: true, detail: `exists, KV v${this.#version}` };
+      const found = String(at(body, 'data', 'options', 'version') ?? '') === '2' ? 2 : 1;
+      if (found !== this.#version) {
+        return {
+          name,
+          ok: false,
+          detail: `is KV v${found}, but the store was opened as KV v${this.#version}`,
+          fix: "leave the KV version to detection ('auto')",
+        };
+      }
+      return { name, ok: true, detail: `exists, KV v${found}` };
     } catch (err) {
       if (responseOf(err)?.status !== 403)
         return { name, ok: false, blocking: true, detail: toStoreError(err, 'connect').message, fix };
