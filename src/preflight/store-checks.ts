@@ -94,18 +94,18 @@ const CREDENTIALS_REFUSED =
   /\b401\b|UNAUTHENTICATED|UnrecognizedClient|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|InvalidSignature|invalid_client|invalid_grant|token (is )?(invalid|expired)/i;
 
 function fixFor(err: unknown, name: string, store: SecretStore): string {
-  const kind = err instanceof StoreError ? err.kind : undefined;
+  const failure = err instanceof StoreError ? err.kind : undefined;
   const what = name === 'write probe' ? 'write and delete' : name;
   if (
-    kind === 'permission-denied' &&
+    failure === 'permission-denied' &&
     CREDENTIALS_REFUSED.test(err instanceof StoreError ? (err.detail ?? '') : '')
   ) {
     return `the ${store.kind} credentials are not accepted (wrong, expired or revoked): set valid ones (env, Secret manifest or flags, as for migrate)`;
   }
-  if (kind === 'permission-denied') {
+  if (failure === 'permission-denied') {
     return `grant ${what} on ${store.nameOf('airbyte_*')} to the credentials in use (README: Minimum permissions)`;
   }
-  if (kind === 'transient' || kind === 'throttled')
+  if (failure === 'transient' || failure === 'throttled')
     return `check that ${store.kind} is reachable and try again`;
   return `check the ${store.kind} settings (README: Minimum permissions)`;
 }
