@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import { checkDatabase } from './database.js';
@@ -115,7 +116,17 @@ async function opened<T>(
   try {
     return await open();
   } catch (err) {
-    checks.push({ subject, name, ok: false, blocking: true, detail: messageOf(err), fix });
+    // A store that cannot even be opened is unreachable, refuses the credentials, or is misconfigured.
+    const failure = err instanceof StoreError ? err.kind : undefined;
+    const unreachable = failure === 'transient' || failure === 'throttled';
+    checks.push({
+      subject,
+      name: unreachable ? 'reachable' : failure === 'permission-denied' ? 'credentials' : name,
+      ok: false,
+      blocking: true,
+      detail: messageOf(err),
+      fix: unreachable ? 'check the address, the network path and that the service is up' : fix,
+    });
     return undefined;
   }
 }

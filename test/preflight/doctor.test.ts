@@ -140,6 +140,25 @@ describe('doctor, and the preflight of plan and migrate (Vault emulator, node-va
     assert.equal(r.stderr.trim(), '');
   });
 
+  test('a Vault address nothing listens on: ✗ reachable with the fix; migrate stops with one line', async () => {
+    const args = [
+      '--database-url',
+      db.url,
+      '--to',
+      'vault',
+      '--vault-address',
+      'http://127.0.0.1:1',
+      '--vault-prefix',
+      'secret/',
+    ];
+    const d = await runCli(['doctor', ...args], { env: good() });
+    assert.equal(d.code, 2, d.stdout + d.stderr);
+    assert.match(d.stdout, /✗ reachable: vault connect: .*ECONNREFUSED.* — fix: check the address/);
+    const m = await runCli(['migrate', ...args], { env: good() });
+    assert.equal(m.code, 2, m.stdout + m.stderr);
+    assert.equal(m.stderr.trim().split('\n').length, 1, m.stderr);
+  });
+
   test('without --write-probe nothing is written anywhere', async () => {
     const before = vaultWrites().length;
     const tables = await dumpAirbyteTables(db.pool);
