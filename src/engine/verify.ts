@@ -7,6 +7,7 @@ import {
 } from '../airbyte/inventory.js';
 import type { HolderKind, HolderRow } from '../airbyte/types.js';
 import { StoreError } from '../stores/errors.js';
+import { storeDefinition } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import type { ProgressEvent } from './progress.js';
@@ -197,7 +198,7 @@ export async function verifyStore(options: {
     readInventory(options.pool, options.batchSize ? { batchSize: options.batchSize } : {}),
     options.store,
     {
-      concurrency: options.concurrency ?? 8,
+      concurrency: options.concurrency ?? storeDefinition(options.store.kind).quota.maxConcurrency,
       extraCoordinates: await referencedConfigCoordinates(options.pool),
       ...(options.compare ? { compare: options.compare } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

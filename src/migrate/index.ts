@@ -79,9 +79,12 @@ function refuseTargetAirbyteCannotUse(target: SecretStore): void {
   }
 }
 
-/** Workers in flight: the target store's own limit unless given (enough to keep up with its quota). */
+/**
+ * Items worked on at once: `--concurrency`, else the target kind's ceiling. Each store's adaptive
+ * limit decides how many of their requests are really in flight, so idle workers cost nothing.
+ */
 function concurrencyOf(options: Pick<MigrationOptions, 'concurrency' | 'target'>): number {
-  return options.concurrency ?? storeDefinition(options.target.kind).quota.concurrency;
+  return options.concurrency ?? storeDefinition(options.target.kind).quota.maxConcurrency;
 }
 
 function writeSourceOf(options: MigrationOptions): boolean {

@@ -1,5 +1,5 @@
-import pLimit, { type LimitFunction } from 'p-limit';
 import { coordinateProblem, printableCoordinate } from '../airbyte/coordinates.js';
+import { AdaptiveLimit } from '../util/adaptive-limit.js';
 import type { SecretValue } from '../util/secret-value.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { StoreError, type StoreOperation } from './errors.js';
@@ -31,8 +31,14 @@ import type {
  * into a path or a name (`coordinateProblem`), before any request is made.
  */
 export interface LimitOptions {
-  /** Calls in flight at once. */
+  /**
+   * Most calls in flight (`--concurrency`). The adaptive limit starts at the kind's `concurrency`
+   * (never above this) and moves between 1 and this with the round trip and throttling; without
+   * it the ceiling is the kind's `maxConcurrency`, and never more than the store's `inFlightCeiling`.
+   */
   concurrency?: number;
+  /** `false`: exactly `concurrency` in flight, no adaptation (benchmarks' fixed rows). @default true */
+  adaptive?: boolean;
   /**
    * Writes per second (create, new version, delete) for stores whose quota counts writes (AWS,
    * Google, Azure); every request per second for the others (database, Vault).
@@ -66,6 +72,10 @@ export interface LimitStats {
   /** Current paced write rate (lower than configured while recovering from throttling). */
   writeRate?: number;
   readRate?: number;
+  /** Calls allowed in flight now (the adaptive limit). */
+  concurrencyLimit: number;
+  /** Highest limit reached. */
+  peakConcurrencyLimit: number;
 }
 
 export interface LimitedStore extends SecretStore {
@@ -126,7 +136,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 class LimitedSecretStore implements LimitedStore {
   readonly #inner: SecretStore;
-  readonly #limit: LimitFunction;
+  readonly #limit: AdaptiveLimit;
+  #peakLimit = 0;
   readonly #pacers: Record<QuotaClass, AdaptivePacer | undefined>;
   readonly #writeCost: number;
   readonly #pageSize: number;
@@ -134,6 +145,7 @@ class LimitedSecretStore implements LimitedStore {
   readonly #onThrottle?: (e: StoreError) => void;
   readonly #random: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #now: () => number;
   #pausedUntil = 0;
   readonly #stats = { calls: 0, attempts: 0, retries: 0, throttles: 0, failures: 0 };
   /** Present only when the wrapped store can change keys (`canChangeKeys` then holds for the wrapper too); paced as a write. */
@@ -151,7 +163,17 @@ class LimitedSecretStore implements LimitedStore {
       this.changeKey = (coordinate, change) =>
         this.#call('write', 1, () => inner.changeKey(coordinate, change), [coordinate, 'write']);
     }
-    this.#limit = pLimit(positive(options.concurrency) ?? quota.concurrency);
+    const ceiling = Math.min(
+      Math.floor(positive(options.concurrency) ?? quota.maxConcurrency),
+      Math.floor(positive(inner.inFlightCeiling) ?? Number.POSITIVE_INFINITY),
+    );
+    this.#limit = new AdaptiveLimit({
+      max: ceiling,
+      initial: quota.concurrency,
+      fixed: options.adaptive === false,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    this.#peakLimit = this.#limit.limit;
     const writeRate = positive(options.rate) ?? quota.writeRate;
     const readRate = positive(options.readRate) ?? quota.readRate;
     const metadataRate = positive(options.metadataRate) ?? quota.metadataRate;
@@ -177,6 +199,7 @@ class LimitedSecretStore implements LimitedStore {
     if (options.onThrottle) this.#onThrottle = options.onThrottle;
     this.#random = options.random ?? Math.random;
     this.#sleep = options.sleep ?? defaultSleep;
+    this.#now = now;
   }
 
   get kind() {
@@ -253,7 +276,7 @@ class LimitedSecretStore implements LimitedStore {
             await this.#waitForPause();
             await this.#pacers.metadata?.take(1);
           }
-          const step = await this.#limit(() => it.next());
+          const step = await this.#limit.run(() => it.next());
           if (step.done) {
             finished = true;
             this.#pacers.metadata?.succeeded();
@@ -280,7 +303,11 @@ class LimitedSecretStore implements LimitedStore {
   }
 
   stats(): LimitStats {
-    const out: LimitStats = { ...this.#stats };
+    const out: LimitStats = {
+      ...this.#stats,
+      concurrencyLimit: this.#limit.limit,
+      peakConcurrencyLimit: this.#peakLimit,
+    };
     if (this.#pacers.write) out.writeRate = this.#pacers.write.rate;
     if (this.#pacers.read) out.readRate = this.#pacers.read.rate;
     return out;
@@ -305,16 +332,22 @@ class LimitedSecretStore implements LimitedStore {
     this.#stats.calls++;
     // The slot is held across retries: a throttled call keeps its place instead of letting a
     // newer call through while the service is asking everyone to slow down.
-    return this.#limit(async () => {
+    return this.#limit.run(async () => {
       for (let attempt = 1; ; attempt++) {
         await this.#waitForPause();
         await this.#pacers[cls]?.take(cost);
         this.#stats.attempts++;
+        const started = this.#now();
         try {
           const result = await fn();
+          this.#limit.sample(this.#now() - started);
+          this.#peakLimit = Math.max(this.#peakLimit, this.#limit.limit);
           this.#pacers[cls]?.succeeded();
           return result;
         } catch (err) {
+          // Overload signs shrink the limit; a plain answer (not found, denied) is a round trip.
+          if (err instanceof StoreError && err.retryable) this.#limit.drop();
+          else this.#limit.sample(this.#now() - started);
           if (!(await this.#shouldRetry(err, attempt, cls))) {
             this.#stats.failures++;
             throw err;

@@ -25,8 +25,13 @@ export interface RetryPolicy {
 }
 
 export interface StoreQuota {
-  /** Calls in flight at once. */
+  /**
+   * Calls in flight at the start: the adaptive limit (`src/util/adaptive-limit.ts`) grows from
+   * here while the round trip stays flat and shrinks on throttling or a rising round trip.
+   */
   concurrency: number;
+  /** Most calls in flight the adaptive limit may reach when `--concurrency` does not say. */
+  maxConcurrency: number;
   /** Writes (create, new version, delete) per second; absent means unpaced. */
   writeRate?: number;
   /** Value reads per second; absent means unpaced. */

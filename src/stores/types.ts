@@ -116,6 +116,12 @@ export interface SecretStore {
    */
   readonly airbyteIncompatibility?: string | undefined;
 
+  /**
+   * Calls the store itself can carry at once, where it has such a bound (the database store's
+   * connection pool): the limits wrapper's adaptive limit never goes above it.
+   */
+  readonly inFlightCeiling?: number | undefined;
+
   /** Releases clients and sockets. */
   close(): Promise<void>;
 }

@@ -54,8 +54,13 @@ class DatabaseSecretStore implements SecretStore {
     this.#pool =
       deps.pool ??
       createDatabasePool(settings, {
-        max: settings.limits?.concurrency ?? DATABASE_QUOTA.concurrency,
+        max: settings.limits?.concurrency ?? DATABASE_QUOTA.maxConcurrency,
       });
+  }
+
+  /** The pool's size: more calls than connections would only queue inside pg. */
+  get inFlightCeiling(): number | undefined {
+    return this.#pool.options.max;
   }
 
   nameOf(coordinate: string): string {
