@@ -13,6 +13,10 @@ export const migrateFlags = {
   resume: Flags.string({
     summary: 'Resume this run id (default: the newest unfinished run between the same stores).',
   }),
+  reverify: Flags.boolean({
+    summary:
+      'Final verify reads every reference again, also those this run wrote and read back (default: those are not read a third time).',
+  }),
   'helm-shape': Flags.string({
     summary: 'Chart shape of the printed cut-over values.',
     options: ['v1', 'v2'],
@@ -27,8 +31,10 @@ export function migrationRequest(flags: {
   concurrency?: number | undefined;
   resume?: string | undefined;
   'batch-size'?: number | undefined;
-}): { journalSchema: string; concurrency?: number; resume?: string; batchSize?: number } {
+  reverify?: boolean | undefined;
+}): { journalSchema: string; concurrency?: number; resume?: string; batchSize?: number; reverify?: boolean } {
   return {
+    ...(flags.reverify ? { reverify: true } : {}),
     journalSchema: flags['journal-schema'],
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
     ...(flags.resume ? { resume: flags.resume } : {}),

@@ -68,7 +68,8 @@ export const targetStoreFlags: Record<string, StringFlag | BooleanFlag> = Object
 /** Pacing of the target store (of the source for commands without a target); defaults from each provider's quota. */
 export const limitFlags = {
   concurrency: Flags.integer({
-    summary: 'Store requests in flight at once (default per store: 8 for database and Vault, 16 for clouds).',
+    summary:
+      'Most store requests in flight at once (default: adaptive, from 8-16 up to 256 for Vault, 128 for clouds, the pool size for the database).',
     min: 1,
     helpGroup: 'LIMITS',
   }),

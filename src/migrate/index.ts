@@ -8,6 +8,7 @@ import { referencedConfigCoordinates, type VerifyResult, verifyReferences } from
 import { storeDefinition } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
+import { CarriedValues } from './carried-values.js';
 import { estimateDuration } from './estimate.js';
 import { assignCoordinates, copyReferenced, extractPlaintext } from './execute.js';
 import { collectPlanInputs, decideItems, probeCoordinates, summarize } from './plan.js';
@@ -32,6 +33,8 @@ export interface MigrationOptions {
   batchSize?: number;
   onProgress?: (e: ProgressEvent) => void;
   newUuid?: () => string;
+  /** The final verify reads every coordinate again, also those this run wrote and read back. */
+  reverify?: boolean;
 }
 
 function inventoryOf(options: Pick<MigrationOptions, 'pool' | 'batchSize'>): () => AsyncIterable<HolderRow> {
@@ -45,6 +48,7 @@ function inventoryOf(options: Pick<MigrationOptions, 'pool' | 'batchSize'>): () 
 export async function planMigration(
   options: MigrationOptions,
   reuse = new Map<string, string>(),
+  carried?: CarriedValues,
 ): Promise<MigrationPlan> {
   refuseTargetAirbyteCannotUse(options.target);
   const concurrency = concurrencyOf(options);
@@ -55,6 +59,7 @@ export async function planMigration(
     options.source,
     options.target,
     concurrency,
+    carried ? (coordinate, value) => carried.keep(coordinate, value) : undefined,
   );
   const items = decideItems(inputs, results, reuse, await readEnvSecretStorageIds(options.pool));
   return {
@@ -111,6 +116,26 @@ export interface MigrationResult {
 export async function runMigration(options: MigrationOptions): Promise<MigrationResult> {
   refuseTargetAirbyteCannotUse(options.target);
   const concurrency = concurrencyOf(options);
+  // What this process learns on the way, so no store is asked twice (values stay in memory only).
+  const carried = new CarriedValues();
+  const readBack = new Set<string>();
+  const noteReadBack = (coordinate: string) => {
+    readBack.add(coordinate);
+  };
+  try {
+    return await migrateJournaled(options, concurrency, carried, noteReadBack, readBack);
+  } finally {
+    carried.clear();
+  }
+}
+
+async function migrateJournaled(
+  options: MigrationOptions,
+  concurrency: number,
+  carried: CarriedValues,
+  noteReadBack: (coordinate: string) => void,
+  readBack: ReadonlySet<string>,
+): Promise<MigrationResult> {
   const run = await runJournaled({
     kind: 'migrate',
     pool: options.pool,
@@ -136,7 +161,7 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
         }
       }
       options.onProgress?.({ phase: 'plan', done: 0, total: 1 });
-      const plan = await planMigration(options, reuse);
+      const plan = await planMigration(options, reuse, carried);
       options.onProgress?.({ phase: 'plan', done: 1, total: 1 });
       const extracts = assignCoordinates(plan.items, options.newUuid);
       return {
@@ -149,12 +174,19 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
       };
     },
     async execute(ctx, plan: MigrationPlan & { extracts: ReadyExtractItem[] }) {
-      await copyReferenced(ctx, plan.items);
-      await extractPlaintext(ctx, plan.extracts);
+      // Every copy item's name was empty in the target when the plan probed it just now.
+      await copyReferenced(ctx, plan.items, {
+        takeSourceValue: (coordinate) => carried.take(coordinate),
+        targetAbsent: true,
+        readBack: noteReadBack,
+      });
+      carried.clear();
+      await extractPlaintext(ctx, plan.extracts, noteReadBack);
     },
     async verify() {
       return verifyReferences(inventoryOf(options)(), options.target, {
         concurrency,
+        ...(options.reverify ? {} : { readBack }),
         extraCoordinates: await referencedConfigCoordinates(options.pool),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });

@@ -3,6 +3,7 @@ import { type CoordinateBase, coordinateBaseFor } from '../engine/coordinates.js
 import { isStoreError, StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
+import type { SecretValue } from '../util/secret-value.js';
 import type { ConflictReason, MigrationPlan, PlanAction, PlanItem, PlanSummaryRow } from './types.js';
 
 /** Node kinds whose `_secret` coordinate Airbyte resolves from the store it is configured with. */
@@ -98,6 +99,8 @@ export async function probeCoordinates(
   source: SecretStore,
   target: SecretStore,
   concurrency: number,
+  /** Told each source value of a coordinate to copy, so the copy need not read it again. */
+  keep?: (coordinate: string, value: SecretValue) => void,
 ): Promise<{ results: Map<string, ProbeResult>; roundTripMs: number }> {
   const results = new Map<string, ProbeResult>();
   let calls = 0;
@@ -122,8 +125,10 @@ export async function probeCoordinates(
           coordinate,
           inTarget && !inTarget.isBlank ? { state: 'same' } : { state: 'missing-source' },
         );
-      } else if (!inTarget) results.set(coordinate, { state: 'copy' });
-      else results.set(coordinate, fromSource.equals(inTarget) ? { state: 'same' } : { state: 'differs' });
+      } else if (!inTarget) {
+        results.set(coordinate, { state: 'copy' });
+        keep?.(coordinate, fromSource);
+      } else results.set(coordinate, fromSource.equals(inTarget) ? { state: 'same' } : { state: 'differs' });
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
       results.set(coordinate, { state: 'unreadable', detail: err.message });

@@ -19,6 +19,7 @@ import type {
   ReadOptions,
   SecretDescription,
   SecretStore,
+  WriteOptions,
   WriteOutcome,
 } from './types.js';
 
@@ -223,7 +224,7 @@ class LimitedSecretStore implements LimitedStore {
     return this.#call('read', 1, () => this.#inner.read(coordinate, options), [coordinate, 'read']);
   }
 
-  write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+  write(coordinate: string, value: SecretValue, options?: WriteOptions): Promise<WriteOutcome> {
     const max = this.#inner.capabilities.maxValueBytes;
     if (value.byteLength > max) {
       return Promise.reject(
@@ -236,7 +237,7 @@ class LimitedSecretStore implements LimitedStore {
         }),
       );
     }
-    return this.#call('write', this.#writeCost, () => this.#inner.write(coordinate, value), [
+    return this.#call('write', this.#writeCost, () => this.#inner.write(coordinate, value, options), [
       coordinate,
       'write',
     ]);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { createDatabasePool } from '../../airbyte/connection.js';
 import { SecretValue } from '../../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from '../errors.js';
-import type { DeleteOutcome, SecretDescription, SecretStore, WriteOutcome } from '../types.js';
+import type { DeleteOutcome, SecretDescription, SecretStore, WriteOptions, WriteOutcome } from '../types.js';
 import { DATABASE_CAPABILITIES, DATABASE_QUOTA } from './index.js';
 import type { DatabaseStoreSettings } from './settings.js';
 
@@ -82,8 +82,17 @@ class DatabaseSecretStore implements SecretStore {
     return row ? new SecretValue(row.payload ?? '') : undefined;
   }
 
-  async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+  async write(coordinate: string, value: SecretValue, options: WriteOptions = {}): Promise<WriteOutcome> {
     await this.#ensureTable(coordinate);
+    if (options.expectAbsent) {
+      const inserted = await this.#query(
+        'write',
+        coordinate,
+        'INSERT INTO secrets (coordinate, payload) VALUES ($1, $2) ON CONFLICT (coordinate) DO NOTHING RETURNING 1',
+        [coordinate, value.reveal()],
+      );
+      if (inserted && inserted.length > 0) return 'created';
+    }
     const current = await this.#read(coordinate, 'write');
     if (current && value.equals(current)) return 'unchanged';
     // xmax = 0 only on a freshly inserted row: tells created from updated even under a race.
