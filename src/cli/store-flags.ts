@@ -75,7 +75,7 @@ export const limitFlags = {
   }),
   rate: floatFlag({
     summary:
-      "Requests per second: writes for AWS, Google and Azure, every request for database and Vault (default: 0.95 × the provider's published quota; slows down when throttled).",
+      "Requests per second: writes for AWS, Google and Azure, every request for database and Vault (default: 0.97 × the provider's published quota; slows down when throttled, to just under what the service admits).",
     helpGroup: 'LIMITS',
   }),
 };

@@ -97,12 +97,16 @@ class AdaptivePacer {
   readonly #now: () => number;
   #lastSlowdown = Number.NEGATIVE_INFINITY;
   #lastAdjust: number;
+  readonly #started: number;
+  /** Times of recent successes, for the admitted rate. */
+  readonly #successes: number[] = [];
 
   constructor(rate: number, now: () => number) {
     this.configured = rate;
     this.#bucket = new TokenBucket(rate);
     this.#now = now;
     this.#lastAdjust = now();
+    this.#started = this.#lastAdjust;
   }
 
   get rate(): number {
@@ -119,12 +123,27 @@ class AdaptivePacer {
     this.#lastSlowdown = now;
     this.#lastAdjust = now;
     const floor = this.configured * MIN_RATE_SHARE;
-    this.#bucket.setRate(Math.max(floor, this.#bucket.rate * THROTTLE_SLOWDOWN));
+    // What the service admitted lately is what is left to us (another writer shares the quota):
+    // pace just under it instead of a blind cut, so the share stays high without a sawtooth.
+    const admitted = this.#admittedRate(now);
+    const cut = this.#bucket.rate * THROTTLE_SLOWDOWN;
+    const target = admitted === undefined ? cut : Math.max(cut, admitted * ADMITTED_SHARE);
+    this.#bucket.setRate(Math.max(floor, Math.min(this.#bucket.rate, target)));
+  }
+
+  /** Successes per second over the last `ADMITTED_WINDOW_MS`; undefined before one window has passed. */
+  #admittedRate(now: number): number | undefined {
+    while (this.#successes.length > 0 && (this.#successes[0] ?? 0) < now - ADMITTED_WINDOW_MS)
+      this.#successes.shift();
+    if (now - this.#started < ADMITTED_WINDOW_MS) return undefined;
+    return (this.#successes.length * 1000) / ADMITTED_WINDOW_MS;
   }
 
   succeeded(): void {
     const rate = this.#bucket.rate;
     const now = this.#now();
+    this.#successes.push(now);
+    if (this.#successes.length > MAX_SUCCESSES_KEPT) this.#successes.shift();
     if (rate < this.configured) {
       const grow = ((now - this.#lastAdjust) / 1000) * RECOVERY_PER_SECOND * this.configured;
       if (grow > 0) this.#bucket.setRate(Math.min(this.configured, rate + grow));
@@ -132,6 +151,13 @@ class AdaptivePacer {
     this.#lastAdjust = now;
   }
 }
+
+/** The admitted rate is measured over this window... */
+const ADMITTED_WINDOW_MS = 2_000;
+/** ...and paced at this share of it after a throttle. */
+const ADMITTED_SHARE = 0.98;
+/** Bound on the success times kept (rates far above any quota need no more). */
+const MAX_SUCCESSES_KEPT = 20_000;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

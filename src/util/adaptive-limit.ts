@@ -24,11 +24,11 @@ export interface AdaptiveLimitOptions {
   min?: number;
   /** No adaptation: always `max` in flight. */
   fixed?: boolean;
-  /** Round-trip ratio to the unloaded one that still counts as no queue. @default 1.5 */
+  /** Round-trip ratio to the unloaded one that still counts as no queue. @default 2 (Gradient2's) */
   tolerance?: number;
-  /** Ratio under which slow start keeps doubling. @default 1.25 */
+  /** Ratio under which slow start keeps doubling. @default 1.5 */
   slowStartTolerance?: number;
-  /** Absolute slack in ms added to both tolerances (event-loop jitter on fast services). @default 1 */
+  /** Absolute slack in ms added to both tolerances (event-loop jitter on fast services). @default 2 */
   slackMs?: number;
   /** Multiplier on a drop. @default 0.7 */
   dropFactor?: number;
@@ -50,6 +50,12 @@ export interface AdaptiveLimitState {
 
 /** How long a window lasts before any round trip is known (only drops so far). */
 const UNKNOWN_RTT_MS = 100;
+/** A window lasts at least this long, so its delivery rate means something on fast services. */
+const MIN_WINDOW_MS = 20;
+/** The best delivery rate fades by this per window. */
+const BEST_RATE_FADE = 0.99;
+/** Slow start keeps doubling while the rate grows at least this much per doubling. */
+const SLOW_START_GAIN = 1.1;
 
 export class AdaptiveLimit {
   readonly max: number;
@@ -73,14 +79,17 @@ export class AdaptiveLimit {
   #dropped = false;
   #windows = 0;
   #drops = 0;
+  #lastRate = Number.POSITIVE_INFINITY;
+  #bestRate = 0;
+  #bestLimit = 1;
 
   constructor(options: AdaptiveLimitOptions) {
     this.max = Math.max(1, Math.floor(options.max));
     this.min = Math.min(this.max, Math.max(1, Math.floor(options.min ?? 1)));
     this.fixed = options.fixed === true;
-    this.#tolerance = options.tolerance ?? 1.5;
-    this.#slowStartTolerance = options.slowStartTolerance ?? 1.25;
-    this.#slack = options.slackMs ?? 1;
+    this.#tolerance = options.tolerance ?? 2;
+    this.#slowStartTolerance = options.slowStartTolerance ?? 1.5;
+    this.#slack = options.slackMs ?? 2;
     this.#dropFactor = options.dropFactor ?? 0.7;
     this.#minSamples = options.minSamples ?? 4;
     this.#now = options.now ?? (() => performance.now());
@@ -176,9 +185,9 @@ export class AdaptiveLimit {
     // A window lasts about one round trip, and holds enough samples to mean something.
     const known = [average, this.#noLoad].filter((n) => Number.isFinite(n));
     const span = known.length > 0 ? Math.max(...known) : UNKNOWN_RTT_MS;
-    if (now - this.#windowStart < span) return;
+    if (now - this.#windowStart < Math.max(span, MIN_WINDOW_MS)) return;
     if (!this.#dropped && this.#count < Math.min(this.#minSamples, this.limit)) return;
-    this.#closeWindow(average);
+    this.#closeWindow(average, this.#count / Math.max(1e-3, now - this.#windowStart));
     this.#windowStart = now;
     this.#sum = 0;
     this.#count = 0;
@@ -186,25 +195,42 @@ export class AdaptiveLimit {
     this.#dropped = false;
   }
 
-  #closeWindow(average: number): void {
+  #closeWindow(average: number, rate: number): void {
     this.#windows += 1;
+    const previousRate = this.#lastRate;
+    this.#lastRate = rate;
     if (this.#dropped || !Number.isFinite(average)) return;
+    // The best delivery rate seen, fading so that a service that got slower is probed afresh.
+    this.#bestRate *= BEST_RATE_FADE;
+    const newBest = rate > this.#bestRate * 1.02;
+    if (newBest) {
+      this.#bestRate = rate;
+      this.#bestLimit = this.#limit;
+    }
     // The unloaded round trip: the lowest window average, drifting up very slowly so a service
     // that became slower for good is not read as congested forever.
     this.#noLoad = Math.min(average, this.#noLoad * 1.002);
     const flat = (tolerance: number) => average <= this.#noLoad * tolerance + this.#slack;
     // Calls the caller did not send are no evidence that more would be fine.
     const used = this.#peak >= this.limit * 0.5 || this.#waiters.length > 0;
+    // A busy client (CPU-bound at low latency) shows a longer round trip at more calls in flight
+    // and still delivers more: what counts then is the rate, not the round trip alone.
+    const paysOff = used && rate >= previousRate * SLOW_START_GAIN;
     if (this.#slowStart) {
-      if (flat(this.#slowStartTolerance)) {
+      if (flat(this.#slowStartTolerance) || paysOff) {
         if (used) this.#setLimit(this.#limit * 2);
         return;
       }
       this.#slowStart = false;
     }
-    const gradient = clamp(((this.#noLoad + this.#slack) * this.#tolerance) / average, 0.5, 1);
     const probe = used ? Math.sqrt(this.#limit) : 0;
-    this.#setLimit(this.#limit * gradient + (gradient >= 1 ? probe : 0));
+    if (flat(this.#tolerance) || (newBest && used)) {
+      this.#setLimit(this.#limit + probe);
+      return;
+    }
+    // A queue that buys nothing: shrink with the gradient, not below where the best rate was.
+    const gradient = clamp(((this.#noLoad + this.#slack) * this.#tolerance) / average, 0.5, 1);
+    this.#setLimit(Math.max(this.#limit * gradient, Math.min(this.#limit, this.#bestLimit * 0.9)));
   }
 }
 
