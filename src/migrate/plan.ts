@@ -9,10 +9,17 @@ import type { ConflictReason, MigrationPlan, PlanAction, PlanItem, PlanSummaryRo
 /** Node kinds whose `_secret` coordinate Airbyte resolves from the store it is configured with. */
 const RESOLVED_KINDS = new Set(['managed-ref', 'external-ref', 'reference-id']);
 
+/**
+ * A referenced coordinate, already in the shape of its copy item (its journal key is a cons
+ * string, not a copy of the coordinate): `decideItems` gives it its action in place, so a plan of
+ * a million coordinates holds one object per coordinate, not three.
+ */
 interface ReferencedCoordinate {
+  key: string;
+  coordinate: string;
   workspaceId: string | null;
-  name: string | undefined;
   references: number;
+  name?: string;
 }
 
 /** What the inventory says a migration has to handle, without any secret value. */
@@ -46,10 +53,28 @@ export async function collectPlanInputs(
   extraCoordinates: Iterable<{ coordinate: string; workspaceId: string | null }> = [],
 ): Promise<PlanInputs> {
   const inputs: PlanInputs = { references: new Map(), extracts: [], missingSpecs: [], holders: 0 };
+  // Workspace ids repeat on every row: keep one string per workspace, not one per row.
+  const workspaces = new Map<string, string>();
+  const interned = (id: string | null) => {
+    if (id === null) return null;
+    const known = workspaces.get(id);
+    if (known !== undefined) return known;
+    workspaces.set(id, id);
+    return id;
+  };
   const refer = (coordinate: string, workspaceId: string | null, name: string | undefined) => {
     const seen = inputs.references.get(coordinate);
     if (seen) seen.references += 1;
-    else inputs.references.set(coordinate, { workspaceId, name, references: 1 });
+    else {
+      const ref: ReferencedCoordinate = {
+        key: copyKey(coordinate),
+        coordinate,
+        workspaceId: interned(workspaceId),
+        references: 1,
+      };
+      if (name !== undefined) ref.name = name;
+      inputs.references.set(coordinate, ref);
+    }
   };
   for await (const row of rows) {
     inputs.holders += 1;
@@ -90,6 +115,14 @@ export type ProbeResult =
   | { state: 'missing-source' }
   | { state: 'unreadable'; detail: string };
 
+/** One shared object per verdict without details: a million verdicts cost a million pointers. */
+const VERDICT = {
+  copy: { state: 'copy' },
+  same: { state: 'same' },
+  differs: { state: 'differs' },
+  'missing-source': { state: 'missing-source' },
+} as const satisfies Record<string, ProbeResult>;
+
 /**
  * Reads each referenced coordinate from the source (as Airbyte would) and from the target (its
  * exact name), compares in memory and keeps only the verdict. Reads only: a dry run writes nothing.
@@ -121,14 +154,11 @@ export async function probeCoordinates(
         timed(() => readTargetForPlan(target, coordinate)),
       ]);
       if (!fromSource || fromSource.isBlank) {
-        results.set(
-          coordinate,
-          inTarget && !inTarget.isBlank ? { state: 'same' } : { state: 'missing-source' },
-        );
+        results.set(coordinate, inTarget && !inTarget.isBlank ? VERDICT.same : VERDICT['missing-source']);
       } else if (!inTarget) {
-        results.set(coordinate, { state: 'copy' });
+        results.set(coordinate, VERDICT.copy);
         keep?.(coordinate, fromSource);
-      } else results.set(coordinate, fromSource.equals(inTarget) ? { state: 'same' } : { state: 'differs' });
+      } else results.set(coordinate, fromSource.equals(inTarget) ? VERDICT.same : VERDICT.differs);
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
       results.set(coordinate, { state: 'unreadable', detail: err.message });
@@ -160,20 +190,15 @@ export function decideItems(
 ): PlanItem[] {
   const items: PlanItem[] = [];
   for (const [coordinate, ref] of inputs.references) {
-    const probe = probes.get(coordinate) ?? { state: 'copy' };
-    const base = {
-      key: copyKey(coordinate),
-      coordinate,
-      workspaceId: ref.workspaceId,
-      references: ref.references,
-      ...(ref.name !== undefined ? { name: ref.name } : {}),
-    };
+    const probe = probes.get(coordinate) ?? VERDICT.copy;
+    const base = ref;
     switch (probe.state) {
+      // The common verdicts turn the reference into its item in place (no second object).
       case 'copy':
-        items.push({ ...base, action: 'copy' });
+        items.push(Object.assign(ref, { action: 'copy' as const }));
         break;
       case 'same':
-        items.push({ ...base, action: 'skip' });
+        items.push(Object.assign(ref, { action: 'skip' as const }));
         break;
       case 'differs':
         items.push({ ...base, action: 'conflict', reason: 'target-differs' });

@@ -67,8 +67,54 @@ class DatabaseSecretStore implements SecretStore {
     return coordinate;
   }
 
+  /**
+   * Reads that arrive while others are being answered wait for one query for them all
+   * (`coordinate = ANY($1)`): at most `READ_BATCHES` such queries run at once, so concurrent
+   * reads (plan, verify) cost a fraction of the round trips and connections.
+   */
   read(coordinate: string): Promise<SecretValue | undefined> {
-    return this.#read(coordinate, 'read');
+    return new Promise((resolve, reject) => {
+      this.#pendingReads.push({ coordinate, resolve, reject });
+      this.#flushReads();
+    });
+  }
+
+  readonly #pendingReads: PendingRead[] = [];
+  #readBatches = 0;
+
+  #flushReads(): void {
+    while (this.#readBatches < READ_BATCHES && this.#pendingReads.length > 0) {
+      const batch = this.#pendingReads.splice(0, READ_BATCH_SIZE);
+      this.#readBatches += 1;
+      void this.#readBatch(batch).finally(() => {
+        this.#readBatches -= 1;
+        this.#flushReads();
+      });
+    }
+  }
+
+  async #readBatch(batch: PendingRead[]): Promise<void> {
+    const only = batch[0];
+    if (batch.length === 1 && only) {
+      await this.#read(only.coordinate, 'read').then(only.resolve, only.reject);
+      return;
+    }
+    try {
+      const rows = await this.#query<{ coordinate: string; payload: string | null }>(
+        'read',
+        undefined,
+        'SELECT coordinate, payload FROM secrets WHERE coordinate = ANY($1::text[])',
+        [[...new Set(batch.map((b) => b.coordinate))]],
+      );
+      const found = new Map((rows ?? []).map((r) => [r.coordinate, r.payload ?? '']));
+      for (const b of batch) {
+        const payload = found.get(b.coordinate);
+        b.resolve(payload === undefined ? undefined : new SecretValue(payload));
+      }
+    } catch {
+      // One failed query: each read answers for itself (its own error names its coordinate).
+      for (const b of batch) await this.#read(b.coordinate, 'read').then(b.resolve, b.reject);
+    }
   }
 
   async #read(coordinate: string, operation: StoreOperation): Promise<SecretValue | undefined> {
@@ -178,6 +224,15 @@ class DatabaseSecretStore implements SecretStore {
 }
 
 const UNDEFINED_TABLE = '42P01';
+interface PendingRead {
+  coordinate: string;
+  resolve: (v: SecretValue | undefined) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Batched reads in flight at once, and coordinates per batch. */
+const READ_BATCHES = 2;
+const READ_BATCH_SIZE = 500;
 
 /** SQLSTATE (or class prefix) → failure class. The first match wins. */
 const PG_ERROR_KINDS: [prefix: string, kind: StoreErrorKind][] = [
