@@ -3,12 +3,16 @@
  * (Gradient2): it learns the round trip the service gives with no queue (the lowest round trip
  * of any sample window) and compares each window's average with it.
  *
- * - **Slow start.** From `initial`, the limit doubles every window while the round trip stays
- *   flat and the limit is actually used, so a 20 ms service reaches 256 in flight in about five
- *   round trips. The first sign of a queue or a drop ends slow start for good.
- * - **Avoidance.** Afterwards the limit follows the gradient `tolerance × noLoad / average`
- *   (at most 1, at least 0.5) and adds √limit to probe: it settles where the round trip is about
- *   `tolerance` times the unloaded one, i.e. just past the point where more calls only queue.
+ * - **Slow start.** From `initial`, the limit doubles every window (one round trip, at least
+ *   20 ms) while the round trip stays flat, or while the delivery rate still grows by 10 % per
+ *   doubling, and the limit is actually used: a 20 ms service reaches 256 in flight in about
+ *   five windows. The first window that is neither, or a drop, ends slow start for good.
+ * - **Avoidance.** Afterwards the limit adds √limit per window while the round trip is within
+ *   `tolerance` of the unloaded one or the window delivered a new best rate (a CPU-bound client
+ *   queues in its own event loop, yet more in flight still pays); otherwise it follows the
+ *   gradient `tolerance × noLoad / average` (0.5 to 1), never below 0.9 × the limit that gave the
+ *   best rate (which fades 1 % per window, so a slower service is probed afresh). It settles
+ *   where more calls only queue.
  * - **Drops.** A throttle (429, ThrottlingException, RESOURCE_EXHAUSTED), a timeout or another
  *   transient failure cuts the limit by `dropFactor`, once per window.
  *
