@@ -113,7 +113,11 @@ async function openVault(e: RemoteEmulator, limits: LimitOptions | 'defaults'): 
   return withLimits(await createStore(settingsFor(e), { limits: false }), limits);
 }
 
-async function withStore<T>(store: SecretStore, f: (s: SecretStore) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  opening: SecretStore | Promise<SecretStore>,
+  f: (s: SecretStore) => Promise<T>,
+): Promise<T> {
+  const store = await opening;
   try {
     // Warm up (connection, KV version) before the clock starts.
     await store.read(newItems(1)[0]!.coordinate);
@@ -134,14 +138,19 @@ export async function benchLatency(options: {
   const emulator = await startRemoteEmulator('vault', { latencyMs: options.latencyMs, quota: false });
   try {
     const workers = storeDefinition('vault').quota.maxConcurrency;
-    // Untimed: JIT-compile the whole path on both sides before the first measured run.
-    await withStore(await openVault(emulator, { concurrency: 16, adaptive: false }), (s) =>
-      timedCopy(s, 'warm-up', Math.min(300, options.secrets), 16, options.capSeconds),
-    );
-    const defaults = await withStore(await openVault(emulator, 'defaults'), (s) =>
-      timedCopy(s, 'defaults', options.secrets, workers, options.capSeconds * 4),
-    );
-    options.log?.(`  ${options.latencyMs} ms defaults: ${defaults.secretsPerSecond.toFixed(0)} secrets/s`);
+    // Untimed: JIT-compile the whole path on both sides (the emulator's process too) before the
+    // first measured run; the first runs in a fresh pair of processes are markedly slower.
+    for (const c of [16, 256]) {
+      await withStore(await openVault(emulator, { concurrency: c, adaptive: false }), (s) =>
+        timedCopy(s, 'warm-up', options.secrets, c, options.capSeconds),
+      );
+    }
+    const runDefaults = () =>
+      withStore(openVault(emulator, 'defaults'), (s) =>
+        timedCopy(s, 'defaults', options.secrets, workers, options.capSeconds * 4),
+      );
+    const first = await runDefaults();
+    options.log?.(`  ${options.latencyMs} ms defaults: ${first.secretsPerSecond.toFixed(0)} secrets/s`);
     const sequential = await withStore(await openVault(emulator, { concurrency: 1, adaptive: false }), (s) =>
       timedCopy(s, 'sequential', options.secrets, 1, options.capSeconds),
     );
@@ -153,6 +162,20 @@ export async function benchLatency(options: {
       options.log?.(`  ${options.latencyMs} ms fixed ${c}: ${r.secretsPerSecond.toFixed(0)} secrets/s`);
       sweep.push(r);
     }
+    // The defaults again after the sweep: the figure is the mean of both runs, so neither a cold
+    // start nor a lucky moment on a shared machine decides it.
+    const second = await runDefaults();
+    options.log?.(
+      `  ${options.latencyMs} ms defaults again: ${second.secretsPerSecond.toFixed(0)} secrets/s`,
+    );
+    const defaults: RateRun = {
+      ...second,
+      secrets: first.secrets + second.secrets,
+      wallSeconds: first.wallSeconds + second.wallSeconds,
+      secretsPerSecond: (first.secretsPerSecond + second.secretsPerSecond) / 2,
+      requestsPerSecond: (first.requestsPerSecond + second.requestsPerSecond) / 2,
+      failures: first.failures + second.failures,
+    };
     const best = sweep.reduce((a, b) => (b.secretsPerSecond > a.secretsPerSecond ? b : a));
     return { latencyMs: options.latencyMs, defaults, sequential, sweep, best };
   } finally {

@@ -189,7 +189,9 @@ export class AdaptiveLimit {
     // A window lasts about one round trip, and holds enough samples to mean something.
     const known = [average, this.#noLoad].filter((n) => Number.isFinite(n));
     const span = known.length > 0 ? Math.max(...known) : UNKNOWN_RTT_MS;
-    if (now - this.#windowStart < Math.max(span, MIN_WINDOW_MS)) return;
+    // Slow start judges every half round trip (× 4 per round trip at most), as TCP's grows per ACK.
+    const length = this.#slowStart ? Math.max(span / 2, MIN_WINDOW_MS / 2) : Math.max(span, MIN_WINDOW_MS);
+    if (now - this.#windowStart < length) return;
     if (!this.#dropped && this.#count < Math.min(this.#minSamples, this.limit)) return;
     this.#closeWindow(average, this.#count / Math.max(1e-3, now - this.#windowStart));
     this.#windowStart = now;
