@@ -70,7 +70,8 @@ function runChild(url: string, targetUrl: string): Promise<ScaleChildResult> {
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, [url, targetUrl], {
       cwd: packageRoot(),
-      execArgv: ['--import', 'tsx'],
+      // BENCH_SCALE_NODE_ARGS (e.g. --max-old-space-size=160) tells garbage from what is kept.
+      execArgv: ['--import', 'tsx', ...(process.env.BENCH_SCALE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: ScaleChildResult | undefined;
