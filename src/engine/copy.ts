@@ -14,20 +14,25 @@ export async function copyCoordinates(
 ): Promise<void> {
   let done = 0;
   ctx.onProgress?.({ phase: 'copy', done, total: copies.length });
-  await forEachConcurrent(copies, ctx.concurrency, async (item) => {
-    let patch: ItemPatch;
-    try {
-      const value = await ctx.source.read(item.coordinate, { asAirbyte: true });
-      if (!value || value.isBlank) patch = { state: 'failed', error_class: 'not-found', reason: missing };
-      else
-        patch = {
-          state: 'verified',
-          target_outcome: await writeVerified(ctx.target, item.coordinate, value),
-        };
-    } catch (err) {
-      patch = failure(err);
-    }
-    await ctx.journal.updateItem(ctx.runId, item.key, { ...patch, attempts: 1 });
-    ctx.onProgress?.({ phase: 'copy', done: ++done, total: copies.length });
-  });
+  await forEachConcurrent(
+    copies,
+    ctx.concurrency,
+    async (item) => {
+      let patch: ItemPatch;
+      try {
+        const value = await ctx.source.read(item.coordinate, { asAirbyte: true });
+        if (!value || value.isBlank) patch = { state: 'failed', error_class: 'not-found', reason: missing };
+        else
+          patch = {
+            state: 'verified',
+            target_outcome: await writeVerified(ctx.target, item.coordinate, value),
+          };
+      } catch (err) {
+        patch = failure(err);
+      }
+      await ctx.journal.updateItem(ctx.runId, item.key, { ...patch, attempts: 1 });
+      ctx.onProgress?.({ phase: 'copy', done: ++done, total: copies.length });
+    },
+    ctx.signal,
+  );
 }
