@@ -60,7 +60,7 @@ export function progressReporter(options: ProgressOptions = {}) {
       event === 'start'
         ? `items=${e.total} (${PHASE_TEXT[e.phase]})`
         : event === 'end'
-          ? `items=${e.total} seconds=${seconds}`
+          ? `done=${e.done} total=${e.total} seconds=${seconds}`
           : `done=${e.done} total=${e.total}`;
     const state = event === 'start' ? 'started' : event === 'end' ? 'done' : 'running';
     stream.write(`time=${time} phase=${e.phase} state=${state} ${counts}\n`);

@@ -40,7 +40,7 @@ export async function forPlannedRows<T extends Pick<RowItem, 'key' | 'holder' | 
     if (planned) planned.items.push(item);
     else byRow.set(k, { holder: item.holder, rowId: item.rowId, items: [item] });
   }
-  if (byRow.size === 0) return;
+  if (byRow.size === 0 || ctx.signal?.aborted) return;
   let done = 0;
   ctx.onProgress?.({ phase, done, total: byRow.size });
   const rows = [...byRow.values()];

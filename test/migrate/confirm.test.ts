@@ -63,6 +63,9 @@ describe('migrate asks before applying on a terminal', () => {
     assert.equal(r.code, 1, r.output);
     assert.match(r.output, /Plan: .* -> vault .*\(not applied yet\)/);
     assert.match(r.output, /ACTION\s+REASON\s+COUNT/);
+    // Progress from the first second on a terminal: a bar with counts for each planning phase.
+    assert.match(r.output, /planning: reading the database \[[^\]]*\] \d+\/12 /);
+    assert.match(r.output, /planning: reading both stores \[[^\]]*\] \d+\/\d+ .*ETA/);
     assert.match(r.output, /Not applied: the plan was not confirmed; nothing was written/);
     assert.equal(writes(vault), 0);
     assert.deepEqual(await dumpAirbyteTables(db.pool), before_);
