@@ -22,8 +22,8 @@ const detailOf = (item: PlanItem) =>
   item.action === 'conflict' ? `${item.reason}${item.detail ? `: ${item.detail}` : ''}` : '';
 
 function estimateText(e: PlanReview['estimate']): string {
-  const rate = Number.isFinite(e.targetWriteRate) ? `${e.targetWriteRate}/s` : 'no quota';
-  return `${e.targetWrites} target write(s) and ${e.sourceWrites} source write(s), ${e.reads} read(s); target quota ${rate}, concurrency ${e.concurrency}, measured round trip ${e.roundTripMs.toFixed(1)} ms: about ${humanDuration(e.seconds)}`;
+  const rate = Number.isFinite(e.targetWriteRate) ? `target quota ${e.targetWriteRate}/s` : 'no target quota';
+  return `${e.targetWrites} target write(s) and ${e.sourceWrites} source write(s), ${e.reads} read(s); ${rate}, concurrency ${e.concurrency}, measured round trip ${e.roundTripMs.toFixed(1)} ms: about ${humanDuration(e.seconds)}`;
 }
 
 /** The review as JSON (the same model; `Infinity` written as null). */
@@ -175,7 +175,7 @@ code{font:12.5px/1.4 ui-monospace,"DejaVu Sans Mono","Liberation Mono",monospace
 .card .n{font-size:28px;font-weight:650;font-variant-numeric:tabular-nums}
 .card .l{color:var(--muted);font-size:13px;text-transform:capitalize}
 .copy{--c:#2f6fde}.extract{--c:#7c3aed}.skip{--c:#8a94a6}.conflict{--c:#b42318}
-.tag{display:inline-block;border-radius:999px;padding:0 9px;font-size:12px;font-weight:600;color:#fff;background:var(--c)}
+.tag{display:inline-block;white-space:nowrap;border-radius:999px;padding:0 9px;font-size:12px;font-weight:600;color:#fff;background:var(--c)}
 .estimate{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 16px}
 .risks{background:#fff8e6;border:1px solid #f0d58c;border-radius:10px;padding:12px 16px 12px 36px;margin:0}
 table{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line);font-size:14px}
