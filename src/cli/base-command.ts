@@ -105,6 +105,8 @@ export abstract class BaseCommand extends Command {
       finish: (result, render, problems) => this.finish(result, render, problems),
       endProgress: () => this.endProgress(),
       json: this.jsonEnabled(),
+      bin: this.config.bin,
+      argv: this.argv,
     };
   }
 

@@ -17,4 +17,7 @@ export interface CommandHost {
   finish<T>(result: T, render: (result: T) => string, problems?: boolean): T;
   endProgress(): void;
   json: boolean;
+  /** The command line to print a follow-up command from (`bin`, and the arguments as given). */
+  bin: string;
+  argv: readonly string[];
 }

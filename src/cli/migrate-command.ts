@@ -14,6 +14,7 @@ import { UsageError } from '../util/errors.js';
 import type { CommandHost } from './command-host.js';
 import { confirm, interactive } from './confirm.js';
 import { migrationRequest } from './migrate-flags.js';
+import { followUpCommand } from './resume-command.js';
 
 type Flags = Parameters<typeof migrationRequest>[0] &
   Record<string, unknown> & {
@@ -47,13 +48,14 @@ async function openRun(
 export async function planCommand(host: CommandHost, flags: Flags): Promise<MigrationPlan> {
   const options = await openRun(host, flags);
   const read = await readPlan(options);
-  const saved: { plan?: string; report?: string } = {};
+  const saved: { plan?: string; apply?: string; report?: string } = {};
   if (flags.out) {
     await writeFile(
       flags.out,
       `${JSON.stringify(savedPlanOf(read, options.source, options.target), null, 2)}\n`,
     );
     saved.plan = flags.out;
+    saved.apply = followUpCommand(host.bin, 'migrate', host.argv, ['--plan', flags.out]);
   }
   let report: string | undefined;
   if (flags.format) {

@@ -1,16 +1,17 @@
-/** Flags (with a value) left out of the printed resume command: it resumes by run id, never re-applies a saved plan. */
+/** Flags (with a value) left out of a printed follow-up command: it names its run or plan itself. */
 const DROPPED_WITH_VALUE = new Set(['--resume', '--plan', '--out', '--output', '--format']);
 
 /**
- * The exact command that resumes run `runId`: the same command and flags (none of which carries
- * a credential: those come from the environment), `--resume <run-id>` instead of any `--resume`
- * or `--plan`, and a password in a URL replaced by `$PGPASSWORD`-style placeholder text.
+ * A command to run next, printed for a human to copy: `commandId` with the same flags as `argv`
+ * (none of which carries a credential: those come from the environment) except `--resume`,
+ * `--plan`, `--out`, `--output` and `--format`, then `extra`. A password in a database URL is
+ * replaced by `<password>`.
  */
-export function resumeCommand(
+export function followUpCommand(
   bin: string,
   commandId: string,
   argv: readonly string[],
-  runId: string,
+  extra: readonly string[],
 ): string {
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -20,13 +21,24 @@ export function resumeCommand(
       if (!arg.includes('=')) i += 1;
       continue;
     }
+    if (arg === '--dry-run') continue;
     kept.push(withoutPassword(arg));
   }
-  return [bin, ...commandId.split(':'), ...kept, '--resume', runId].map(shellQuote).join(' ');
+  return [bin, ...commandId.split(':'), ...kept, ...extra].map(shellQuote).join(' ');
+}
+
+/** The exact command that resumes run `runId` (the same command and flags, `--resume <run-id>`). */
+export function resumeCommand(
+  bin: string,
+  commandId: string,
+  argv: readonly string[],
+  runId: string,
+): string {
+  return followUpCommand(bin, commandId, argv, ['--resume', runId]);
 }
 
 function withoutPassword(arg: string): string {
-  return arg.replace(/^((?:jdbc:)?postgres(?:ql)?:\/\/[^:/@\s]+:)[^@/\s]+@/, '$1<password>@');
+  return arg.replace(/^((?:--[\w-]+=)?(?:jdbc:)?postgres(?:ql)?:\/\/[^:/@\s]+:)[^@/\s]+@/, '$1<password>@');
 }
 
 function shellQuote(word: string): string {

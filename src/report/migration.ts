@@ -154,12 +154,11 @@ export function renderCleanup(r: CleanupResult): string {
 }
 
 /** What `plan --out` and `plan --format --output` wrote, after the plan itself. */
-export function renderSavedFiles(saved: { plan?: string; report?: string }): string {
+export function renderSavedFiles(saved: { plan?: string; apply?: string; report?: string }): string {
   const lines: string[] = [];
   if (saved.plan) {
-    lines.push(
-      `Saved the plan to ${cleanText(saved.plan)} (no values); apply exactly it with: airbyte-secrets migrate --plan ${cleanText(saved.plan)} <same store flags>`,
-    );
+    lines.push(`Saved the plan to ${cleanText(saved.plan)} (no values). Apply exactly it with:`);
+    if (saved.apply) lines.push(`  ${cleanText(saved.apply)}`);
   }
   if (saved.report) lines.push(`Wrote the change-review report to ${cleanText(saved.report)}`);
   return lines.length ? `\n\n${lines.join('\n')}` : '';

@@ -105,9 +105,13 @@ describe('plan --out, then migrate --plan applies exactly that plan', () => {
 
   test('a fresh saved plan applies exactly: the journaled items are the plan’s, names included', async () => {
     const file = join(dir, 'fresh.json');
-    assert.equal((await cli(['plan', '--out', file])).code, 0);
+    const planned = await cli(['plan', '--out', file]);
+    assert.equal(planned.code, 0, planned.stderr);
     const saved = JSON.parse(await readFile(file, 'utf8')) as SavedPlanFile;
-    const r = await cli(['migrate', '--plan', file, '--json']);
+    // The printed command is the one that applies it (the test dir has no quoting to undo).
+    const apply = /Apply exactly it with:\n {2}airbyte-secrets (.*)$/m.exec(planned.stdout)?.[1] ?? '';
+    assert.match(apply, new RegExp(`^migrate --database-url \\S+ --to vault .* --plan ${file}$`));
+    const r = await runCli([...apply.split(' '), '--json'], { env: vault.cliEnv });
     assert.equal(r.code, 0, r.stderr);
     const result = parseJson<{ ok: boolean; runId: string }>(r);
     assert.equal(result.ok, true);
