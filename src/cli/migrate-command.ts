@@ -59,7 +59,9 @@ export async function planCommand(host: CommandHost, flags: Flags): Promise<Migr
   }
   let report: string | undefined;
   if (flags.format) {
-    const review = planReview(read.plan, { source: options.source, target: options.target });
+    // `risks`: findings of the preflight checks (`doctor`) to list with the plan's own risks.
+    const risks: string[] = [];
+    const review = planReview(read.plan, { source: options.source, target: options.target }, risks);
     report = PLAN_REPORT_RENDERERS[flags.format as PlanReportFormat](review);
     if (flags.output) {
       await writeFile(flags.output, report);

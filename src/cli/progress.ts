@@ -58,7 +58,7 @@ export function progressReporter(options: ProgressOptions = {}) {
     }
     const counts =
       event === 'start'
-        ? `items=${e.total} (${PHASE_TEXT[e.phase]})`
+        ? `${e.total ? `items=${e.total} ` : ''}(${PHASE_TEXT[e.phase]})`
         : event === 'end'
           ? `done=${e.done} total=${e.total} seconds=${seconds}`
           : `done=${e.done} total=${e.total}`;

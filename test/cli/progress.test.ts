@@ -18,8 +18,17 @@ function fakeStream() {
       return true;
     },
   } as unknown as NodeJS.WriteStream;
+  // The reporter's timer does not keep the process alive (unref): this wait does.
   const until = async (pred: () => boolean) => {
-    while (!pred()) await new Promise<void>((r) => waiting.push(r));
+    while (!pred()) {
+      await new Promise<void>((r) => {
+        const keep = setTimeout(r, 1000);
+        waiting.push(() => {
+          clearTimeout(keep);
+          r();
+        });
+      });
+    }
   };
   return { stream, lines, until };
 }
