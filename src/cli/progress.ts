@@ -49,11 +49,28 @@ export function progressReporter(options: ProgressOptions = {}) {
   let bar: cliProgress.SingleBar | undefined;
   let timer: NodeJS.Timeout | undefined;
 
+  /** Seconds left at the phase's rate so far (heartbeats of a phase with something done and left). */
+  const etaOf = (e: ProgressEvent): number | undefined => {
+    if (!current || e.done <= 0 || e.total <= e.done) return undefined;
+    const elapsed = (performance.now() - current.started) / 1000;
+    return Math.round((elapsed / e.done) * (e.total - e.done));
+  };
+
   const line = (event: 'start' | 'progress' | 'end', e: ProgressEvent, seconds?: number) => {
     const time = new Date().toISOString();
+    const eta = event === 'progress' ? etaOf(e) : undefined;
     if (json) {
-      const record = { time, level: 'info', phase: e.phase, event, done: e.done, total: e.total };
-      stream.write(`${JSON.stringify(seconds === undefined ? record : { ...record, seconds })}\n`);
+      const record = {
+        time,
+        level: 'info',
+        phase: e.phase,
+        event,
+        done: e.done,
+        total: e.total,
+        ...(seconds !== undefined ? { seconds } : {}),
+        ...(eta !== undefined ? { etaSeconds: eta } : {}),
+      };
+      stream.write(`${JSON.stringify(record)}\n`);
       return;
     }
     const counts =
@@ -61,7 +78,7 @@ export function progressReporter(options: ProgressOptions = {}) {
         ? `${e.total ? `items=${e.total} ` : ''}(${PHASE_TEXT[e.phase]})`
         : event === 'end'
           ? `done=${e.done} total=${e.total} seconds=${seconds}`
-          : `done=${e.done} total=${e.total}`;
+          : `done=${e.done} total=${e.total}${eta !== undefined ? ` eta=${eta}s` : ''}`;
     const state = event === 'start' ? 'started' : event === 'end' ? 'done' : 'running';
     stream.write(`time=${time} phase=${e.phase} state=${state} ${counts}\n`);
   };

@@ -44,7 +44,7 @@ describe('progress without a terminal', () => {
     p.onProgress({ phase: 'plan', done: 4, total: 10 });
     await until(() => lines.some((l) => l.includes('state=running')));
     const beat = lines.find((l) => l.includes('state=running')) ?? '';
-    assert.match(beat, new RegExp(`^time=${ISO.source} phase=plan state=running done=4 total=10$`));
+    assert.match(beat, new RegExp(`^time=${ISO.source} phase=plan state=running done=4 total=10 eta=\\d+s$`));
     p.onProgress({ phase: 'copy', done: 0, total: 3 });
     assert.ok(lines.some((l) => /phase=plan state=done done=4 total=10 seconds=/.test(l)));
     assert.ok(lines.some((l) => /phase=copy state=started items=3/.test(l)));
@@ -72,6 +72,10 @@ describe('progress without a terminal', () => {
       assert.equal(r.total, 2);
     }
     assert.equal(typeof records.at(-1)?.seconds, 'number');
+    assert.ok(
+      records.slice(1, -1).every((r) => typeof r.etaSeconds === 'number'),
+      'heartbeats carry an ETA',
+    );
   });
 
   test('the heartbeat interval is 10 s unless AIRBYTE_SECRETS_HEARTBEAT_MS says otherwise', () => {
