@@ -5,7 +5,8 @@ import { checkJournalSchema } from '../journal/schema.js';
 import { StoreError } from '../stores/errors.js';
 import type { StoreSettings } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
-import { UsageError } from '../util/errors.js';
+import { InterruptedError, UsageError } from '../util/errors.js';
+import type { CommandHost } from './command-host.js';
 import {
   CommandResources,
   type OpenedDatabase,
@@ -15,7 +16,10 @@ import {
   openStoreInUse,
   type StoreInUseFlags,
 } from './context.js';
+import { logFormatOf } from './log-flags.js';
 import { progressReporter } from './progress.js';
+import { resumeCommand } from './resume-command.js';
+import { stopOnSignal } from './signals.js';
 
 /**
  * The base of every command: shared flags, `--json`, and one mapping from failures to exit codes
@@ -50,11 +54,18 @@ export abstract class BaseCommand extends Command {
   protected readonly resources = new CommandResources();
 
   #progress: ReturnType<typeof progressReporter> | undefined;
+  #stop: ReturnType<typeof stopOnSignal> | undefined;
 
-  /** Progress on stderr for humans (silent under `--json`), started on first use. */
+  /** Progress on stderr (`--log-format`; silent under `--json`), started on first use. */
   protected get onProgress(): (event: ProgressEvent) => void {
-    this.#progress ??= progressReporter({ quiet: this.jsonEnabled() });
+    this.#progress ??= progressReporter({ quiet: this.jsonEnabled(), format: logFormatOf(this.argv) });
     return this.#progress.onProgress;
+  }
+
+  /** Aborted on the first SIGINT/SIGTERM (a second one stops the process at once), for runs that finish the item in flight. */
+  protected get stopSignal(): AbortSignal {
+    this.#stop ??= stopOnSignal();
+    return this.#stop.signal;
   }
 
   /** Airbyte's config database (`--database-url` or DATABASE_*), closed when the command ends. */
@@ -84,6 +95,21 @@ export abstract class BaseCommand extends Command {
     return openStoreInUse(this.resources, flags, db);
   }
 
+  /** This command's resources, progress and rendering, for the code under src/cli that runs it. */
+  protected host(): CommandHost {
+    return {
+      openDatabase: (flags, poolSize) => this.openDatabase(flags, poolSize),
+      openStore: (side, flags, db) => this.openStore(side, flags, db),
+      onProgress: (event) => this.onProgress(event),
+      stopSignal: () => this.stopSignal,
+      finish: (result, render, problems) => this.finish(result, render, problems),
+      endProgress: () => this.endProgress(),
+      json: this.jsonEnabled(),
+      bin: this.config.bin,
+      argv: this.argv,
+    };
+  }
+
   /** Ends the progress display (before anything else is printed on a terminal). */
   protected endProgress(): void {
     this.#progress?.done();
@@ -109,15 +135,23 @@ export abstract class BaseCommand extends Command {
       err instanceof StoreError || err instanceof UsageError
         ? withoutParseWrapping(err.message)
         : firstLine(err.message);
+    const resume =
+      err instanceof InterruptedError && err.runId
+        ? resumeCommand(this.config.bin, this.id ?? '', this.argv, err.runId)
+        : undefined;
     if (this.jsonEnabled()) {
-      this.logJson({ error: { name: err.name, message, exitCode: exit } });
+      this.logJson({ error: { name: err.name, message, exitCode: exit, ...(resume ? { resume } : {}) } });
       this.exit(exit);
     }
-    this.logToStderr(`Error: ${message}`);
+    this.endProgress();
+    this.logToStderr(err instanceof InterruptedError ? message : `Error: ${message}`);
+    if (resume) this.logToStderr(`Resume with: ${resume}`);
     this.exit(exit);
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
+    this.#progress?.done();
+    this.#stop?.dispose();
     await this.resources.close();
     if (!err && this.problemExit) process.exitCode = this.problemExit;
     return super.finally(err);

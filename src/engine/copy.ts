@@ -27,25 +27,30 @@ export async function copyCoordinates(
 ): Promise<void> {
   let done = 0;
   ctx.onProgress?.({ phase: 'copy', done, total: copies.length });
-  await forEachConcurrent(copies, ctx.concurrency, async (item) => {
-    let patch: ItemPatch;
-    try {
-      const value =
-        known.takeSourceValue?.(item.coordinate) ??
-        (await ctx.source.read(item.coordinate, { asAirbyte: true }));
-      if (!value || value.isBlank) patch = { state: 'failed', error_class: 'not-found', reason: missing };
-      else {
-        const expectAbsent = known.targetAbsent === true;
-        patch = {
-          state: 'verified',
-          target_outcome: await writeVerified(ctx.target, item.coordinate, value, { expectAbsent }),
-        };
-        known.readBack?.(item.coordinate);
+  await forEachConcurrent(
+    copies,
+    ctx.concurrency,
+    async (item) => {
+      let patch: ItemPatch;
+      try {
+        const value =
+          known.takeSourceValue?.(item.coordinate) ??
+          (await ctx.source.read(item.coordinate, { asAirbyte: true }));
+        if (!value || value.isBlank) patch = { state: 'failed', error_class: 'not-found', reason: missing };
+        else {
+          const expectAbsent = known.targetAbsent === true;
+          patch = {
+            state: 'verified',
+            target_outcome: await writeVerified(ctx.target, item.coordinate, value, { expectAbsent }),
+          };
+          known.readBack?.(item.coordinate);
+        }
+      } catch (err) {
+        patch = failure(err);
       }
-    } catch (err) {
-      patch = failure(err);
-    }
-    await ctx.journal.updateItem(ctx.runId, item.key, { ...patch, attempts: 1 });
-    ctx.onProgress?.({ phase: 'copy', done: ++done, total: copies.length });
-  });
+      await ctx.journal.updateItem(ctx.runId, item.key, { ...patch, attempts: 1 });
+      ctx.onProgress?.({ phase: 'copy', done: ++done, total: copies.length });
+    },
+    ctx.signal,
+  );
 }

@@ -88,6 +88,8 @@ export async function verifyReferences(
   const failures: VerifyFailure[] = [];
   const warnings: VerifyWarning[] = [];
   let references = 0;
+  // The phase shows while the rows are read, before the number of references is known.
+  options.onProgress?.({ phase: 'verify', done: 0, total: 0 });
   for await (const row of rows) {
     for (const record of row.records) {
       const c = record.node.coordinate;

@@ -6,7 +6,8 @@ import { quoteIdent } from './schema.js';
 export interface RunRow {
   id: string;
   kind: 'migrate' | 'rekey' | 'sync' | 'cleanup';
-  state: 'running' | 'completed' | 'failed' | 'rolled-back';
+  /** `interrupted`: stopped by SIGINT/SIGTERM after the items in flight; resumable like `failed`. */
+  state: 'running' | 'completed' | 'failed' | 'interrupted' | 'rolled-back';
   started_at: Date;
   finished_at: Date | null;
   started_by: string;
@@ -161,7 +162,7 @@ export async function selectUnfinishedRun(
 ): Promise<RunRow | undefined> {
   const r = await db.query<RunRow>(
     `SELECT * FROM ${t(schema, 'migration_run')}
-      WHERE kind = $1 AND source_store = $2 AND target_store = $3 AND state IN ('running', 'failed')
+      WHERE kind = $1 AND source_store = $2 AND target_store = $3 AND state IN ('running', 'failed', 'interrupted')
       ORDER BY started_at DESC LIMIT 1`,
     [kind, sourceStore, targetStore],
   );

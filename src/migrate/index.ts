@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readEnvSecretStorageIds, readInventory } from '../airbyte/inventory.js';
+import { countHolders, readEnvSecretStorageIds, readInventory } from '../airbyte/inventory.js';
 import type { HolderRow } from '../airbyte/types.js';
 import type { ItemProblem } from '../engine/items.js';
 import type { ProgressEvent } from '../engine/progress.js';
@@ -7,11 +7,12 @@ import { runJournaled } from '../engine/run.js';
 import { referencedConfigCoordinates, type VerifyResult, verifyReferences } from '../engine/verify.js';
 import { storeDefinition } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
-import { UsageError } from '../util/errors.js';
+import { NotConfirmedError, UsageError } from '../util/errors.js';
 import { CarriedValues } from './carried-values.js';
 import { estimateDuration } from './estimate.js';
 import { assignCoordinates, copyReferenced, extractPlaintext } from './execute.js';
-import { collectPlanInputs, decideItems, probeCoordinates, summarize } from './plan.js';
+import { collectPlanInputs, decideItems, probeCoordinates, type RowDigest, summarize } from './plan.js';
+import { checkSavedPlan, checkSavedStores, reuseOf, type SavedPlan } from './saved-plan.js';
 import type { MigrationPlan, ReadyExtractItem } from './types.js';
 
 export type { ProgressEvent } from '../engine/progress.js';
@@ -35,6 +36,12 @@ export interface MigrationOptions {
   newUuid?: () => string;
   /** The final verify reads every coordinate again, also those this run wrote and read back. */
   reverify?: boolean;
+  /** Aborted on SIGINT/SIGTERM: the run finishes the items in flight and is marked `interrupted`. */
+  signal?: AbortSignal;
+  /** Apply exactly this saved plan (`plan --out`): refused when the database or the stores changed since. */
+  saved?: SavedPlan;
+  /** Asked with the plan before anything is written (under the lock); `false` stops with nothing written. */
+  confirm?: (plan: MigrationPlan) => Promise<boolean>;
 }
 
 function inventoryOf(options: Pick<MigrationOptions, 'pool' | 'batchSize'>): () => AsyncIterable<HolderRow> {
@@ -50,19 +57,38 @@ export async function planMigration(
   reuse = new Map<string, string>(),
   carried?: CarriedValues,
 ): Promise<MigrationPlan> {
+  return (await readPlan(options, reuse, carried)).plan;
+}
+
+/** The plan and what it read: every row with the digest of its configuration (for a saved plan). */
+export async function readPlan(
+  options: MigrationOptions,
+  reuse = new Map<string, string>(),
+  carried?: CarriedValues,
+): Promise<{ plan: MigrationPlan; rows: RowDigest[] }> {
   refuseTargetAirbyteCannotUse(options.target);
   const concurrency = concurrencyOf(options);
+  const progress = options.onProgress;
+  const holders = progress ? (await countHolders(options.pool)).total : 0;
+  progress?.({ phase: 'plan', done: 0, total: holders });
   const extra = await referencedConfigCoordinates(options.pool);
-  const inputs = await collectPlanInputs(inventoryOf(options)(), extra);
+  const inputs = await collectPlanInputs(inventoryOf(options)(), extra, (done) =>
+    progress?.({ phase: 'plan', done, total: Math.max(holders, done) }),
+  );
+  // Interrupted while planning: stop here (nothing was written; the caller says so).
+  if (options.signal?.aborted) return { plan: emptyPlan(options), rows: inputs.rows };
+  progress?.({ phase: 'probe', done: 0, total: inputs.references.size });
   const { results, roundTripMs } = await probeCoordinates(
     inputs.references.keys(),
     options.source,
     options.target,
     concurrency,
     carried ? (coordinate, value) => carried.keep(coordinate, value) : undefined,
+    (done) => progress?.({ phase: 'probe', done, total: inputs.references.size }),
+    options.signal,
   );
   const items = decideItems(inputs, results, reuse, await readEnvSecretStorageIds(options.pool));
-  return {
+  const plan: MigrationPlan = {
     source: options.source.description,
     target: options.target.description,
     items,
@@ -72,6 +98,23 @@ export async function planMigration(
       targetKind: options.target.kind,
       concurrency,
       roundTripMs,
+      writeSource: writeSourceOf(options),
+    }),
+  };
+  return { plan, rows: inputs.rows };
+}
+
+function emptyPlan(options: MigrationOptions): MigrationPlan {
+  return {
+    source: options.source.description,
+    target: options.target.description,
+    items: [],
+    ...summarize([]),
+    estimate: estimateDuration([], {
+      sourceKind: options.source.kind,
+      targetKind: options.target.kind,
+      concurrency: concurrencyOf(options),
+      roundTripMs: 0,
       writeSource: writeSourceOf(options),
     }),
   };
@@ -153,16 +196,21 @@ async function migrateJournaled(
     concurrency,
     writeSource: writeSourceOf(options),
     onProgress: options.onProgress,
+    signal: options.signal,
     async plan(journal, previous) {
-      const reuse = new Map<string, string>();
+      const reuse = options.saved ? reuseOf(options.saved) : new Map<string, string>();
       if (previous) {
         for (const item of await journal.items(previous.id, { action: 'extract' })) {
           if (item.coordinate && item.state !== 'rewritten') reuse.set(item.item_key, item.coordinate);
         }
       }
-      options.onProgress?.({ phase: 'plan', done: 0, total: 1 });
-      const plan = await planMigration(options, reuse, carried);
-      options.onProgress?.({ phase: 'plan', done: 1, total: 1 });
+      if (options.saved) checkSavedStores(options.saved, options.source, options.target);
+      const read = await readPlan(options, reuse, carried);
+      if (options.saved && !options.signal?.aborted) checkSavedPlan(options.saved, read);
+      const plan = read.plan;
+      if (options.confirm && !options.signal?.aborted && !(await options.confirm(plan))) {
+        throw new NotConfirmedError();
+      }
       const extracts = assignCoordinates(plan.items, options.newUuid);
       return {
         plan: { ...plan, extracts },

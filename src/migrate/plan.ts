@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type HolderKind, type HolderRow, isNodeKind } from '../airbyte/types.js';
 import { type CoordinateBase, coordinateBaseFor } from '../engine/coordinates.js';
 import { isStoreError, StoreError } from '../stores/errors.js';
@@ -37,6 +38,15 @@ export interface PlanInputs {
   }>;
   missingSpecs: Array<{ holder: HolderKind; rowId: string; workspaceId: string | null; name: string }>;
   holders: number;
+  /** Every row read, with the sha256 of its configuration text (what a saved plan is checked against). */
+  rows: RowDigest[];
+}
+
+/** One row the plan read: which, and a digest of its configuration text (never the text). */
+export interface RowDigest {
+  holder: HolderKind;
+  rowId: string;
+  sha256: string;
 }
 
 export const extractKey = (holder: string, rowId: string, path: string) =>
@@ -51,8 +61,9 @@ export const copyKey = (coordinate: string) => `copy:${coordinate}`;
 export async function collectPlanInputs(
   rows: AsyncIterable<HolderRow>,
   extraCoordinates: Iterable<{ coordinate: string; workspaceId: string | null }> = [],
+  onRow?: (read: number) => void,
 ): Promise<PlanInputs> {
-  const inputs: PlanInputs = { references: new Map(), extracts: [], missingSpecs: [], holders: 0 };
+  const inputs: PlanInputs = { references: new Map(), extracts: [], missingSpecs: [], holders: 0, rows: [] };
   // Workspace ids repeat on every row: keep one string per workspace, not one per row.
   const workspaces = new Map<string, string>();
   const interned = (id: string | null) => {
@@ -78,6 +89,9 @@ export async function collectPlanInputs(
   };
   for await (const row of rows) {
     inputs.holders += 1;
+    const sha256 = createHash('sha256').update(row.configText).digest('hex');
+    inputs.rows.push({ holder: row.holder, rowId: row.rowId, sha256 });
+    onRow?.(inputs.holders);
     if (row.spec === 'missing') {
       inputs.missingSpecs.push({
         holder: row.holder,
@@ -134,6 +148,8 @@ export async function probeCoordinates(
   concurrency: number,
   /** Told each source value of a coordinate to copy, so the copy need not read it again. */
   keep?: (coordinate: string, value: SecretValue) => void,
+  onProbe?: (done: number) => void,
+  signal?: AbortSignal,
 ): Promise<{ results: Map<string, ProbeResult>; roundTripMs: number }> {
   const results = new Map<string, ProbeResult>();
   let calls = 0;
@@ -147,23 +163,29 @@ export async function probeCoordinates(
       calls += 1;
     }
   };
-  await forEachConcurrent(coordinates, concurrency, async (coordinate) => {
-    try {
-      const [fromSource, inTarget] = await Promise.all([
-        timed(() => source.read(coordinate, { asAirbyte: true })),
-        timed(() => readTargetForPlan(target, coordinate)),
-      ]);
-      if (!fromSource || fromSource.isBlank) {
-        results.set(coordinate, inTarget && !inTarget.isBlank ? VERDICT.same : VERDICT['missing-source']);
-      } else if (!inTarget) {
-        results.set(coordinate, VERDICT.copy);
-        keep?.(coordinate, fromSource);
-      } else results.set(coordinate, fromSource.equals(inTarget) ? VERDICT.same : VERDICT.differs);
-    } catch (err) {
-      if (!(err instanceof StoreError)) throw err;
-      results.set(coordinate, { state: 'unreadable', detail: err.message });
-    }
-  });
+  await forEachConcurrent(
+    coordinates,
+    concurrency,
+    async (coordinate) => {
+      try {
+        const [fromSource, inTarget] = await Promise.all([
+          timed(() => source.read(coordinate, { asAirbyte: true })),
+          timed(() => readTargetForPlan(target, coordinate)),
+        ]);
+        if (!fromSource || fromSource.isBlank) {
+          results.set(coordinate, inTarget && !inTarget.isBlank ? VERDICT.same : VERDICT['missing-source']);
+        } else if (!inTarget) {
+          results.set(coordinate, VERDICT.copy);
+          keep?.(coordinate, fromSource);
+        } else results.set(coordinate, fromSource.equals(inTarget) ? VERDICT.same : VERDICT.differs);
+      } catch (err) {
+        if (!(err instanceof StoreError)) throw err;
+        results.set(coordinate, { state: 'unreadable', detail: err.message });
+      }
+      onProbe?.(results.size);
+    },
+    signal,
+  );
   return { results, roundTripMs: calls ? elapsed / calls : 0 };
 }
 

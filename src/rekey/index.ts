@@ -170,6 +170,7 @@ export async function runRekey(options: RekeyOptions): Promise<RekeyResult> {
     concurrency,
     writeSource: false,
     onProgress: options.onProgress,
+    signal: options.signal,
     async plan(journal, previous) {
       const resume: Resume = { reuse: new Map(), done: new Set() };
       if (previous) {
@@ -213,7 +214,8 @@ export async function runRekey(options: RekeyOptions): Promise<RekeyResult> {
         keys = await changeKeys(ctx, store, options.keys, unique);
         keys.already += plan.items.filter((i) => i.action === 'skip' && i.key.startsWith('keys:')).length;
       }
-      if (options.deleteOld) {
+      // Interrupted: old names go in the attempt that resumes the run, after every move is done.
+      if (options.deleteOld && !ctx.signal?.aborted) {
         const fixed = (await ctx.journal.items(ctx.runId, { action: 'copy', state: 'verified' })).flatMap(
           (i) => (i.coordinate ? [i.coordinate] : []),
         );

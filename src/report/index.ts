@@ -141,7 +141,8 @@ export async function writeReports(
   return written;
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
+/** Writes `text` to `path` readable by the owner only (0600), through a temporary file renamed into place. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {

@@ -6,10 +6,10 @@ import type { RollbackResult } from '../migrate/rollback.js';
 import { alignColumns, cleanText, humanDuration } from './text.js';
 
 /** The dry-run plan: actions by kind, by workspace, the estimate, and every conflict. */
-export function renderPlan(plan: MigrationPlan): string {
+export function renderPlan(plan: MigrationPlan, status = 'dry run: nothing was written'): string {
   const e = plan.estimate;
   const out = [
-    `Plan: ${cleanText(plan.source)} -> ${cleanText(plan.target)} (dry run: nothing was written)`,
+    `Plan: ${cleanText(plan.source)} -> ${cleanText(plan.target)} (${status})`,
     '',
     ...alignColumns([
       ['ACTION', 'REASON', 'COUNT'],
@@ -151,4 +151,15 @@ export function renderCleanup(r: CleanupResult): string {
   for (const k of r.kept.slice(0, 50)) out.push(`  kept ${k.coordinate}: ${cleanText(k.reason)}`);
   if (r.kept.length > 50) out.push(`  … and ${r.kept.length - 50} more (see --json)`);
   return out.join('\n');
+}
+
+/** What `plan --out` and `plan --format --output` wrote, after the plan itself. */
+export function renderSavedFiles(saved: { plan?: string; apply?: string; report?: string }): string {
+  const lines: string[] = [];
+  if (saved.plan) {
+    lines.push(`Saved the plan to ${cleanText(saved.plan)} (no values). Apply exactly it with:`);
+    if (saved.apply) lines.push(`  ${cleanText(saved.apply)}`);
+  }
+  if (saved.report) lines.push(`Wrote the change-review report to ${cleanText(saved.report)}`);
+  return lines.length ? `\n\n${lines.join('\n')}` : '';
 }
