@@ -92,13 +92,14 @@ export abstract class BaseCommand extends Command {
     return openDatabaseToSeed(this.resources, flags);
   }
 
-  /** One side's store (`from` or `to`) from flags, values files and Airbyte's env. */
+  /** One side's store (`from` or `to`) from flags, values files and Airbyte's env; `kind` when already known (a journaled run). */
   protected openStore(
     side: 'from' | 'to',
     flags: Record<string, unknown>,
     db: OpenedDatabase,
+    kind?: string,
   ): Promise<SecretStore & { settings: StoreSettings }> {
-    return openStore(this.resources, side, flags, db);
+    return openStore(this.resources, side, flags, db, kind);
   }
 
   /** The one store a command works on: `--store`, its values files, else what Airbyte uses. */
