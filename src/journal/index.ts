@@ -79,6 +79,9 @@ export class Journal {
   items(runId: string, filter?: { action?: string; state?: string }) {
     return q.selectItems(this.pool, this.schema, runId, filter);
   }
+  itemStates(runIds: readonly string[]) {
+    return q.countItemStates(this.pool, this.schema, runIds);
+  }
   itemCounts(runId: string) {
     return q.countItems(this.pool, this.schema, runId);
   }

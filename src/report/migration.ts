@@ -105,7 +105,8 @@ export function renderMigration(r: MigrationResult): string {
   return [...renderRunOutcome('Run', r), '', renderVerify(r.verification)].join('\n');
 }
 
-export function renderRuns(runs: RunRow[]): string {
+/** One line per run; a run not over (running, interrupted, failed) shows its items per state. */
+export function renderRuns(runs: Array<RunRow & { itemStates?: Record<string, number> }>): string {
   if (runs.length === 0) return 'No runs in the journal.';
   return alignColumns([
     ['RUN', 'KIND', 'STATE', 'STARTED', 'FROM', 'TO', 'ITEMS'],
@@ -116,7 +117,7 @@ export function renderRuns(runs: RunRow[]): string {
       r.started_at.toISOString(),
       r.source_kind,
       r.target_kind,
-      Object.entries(r.counts ?? {})
+      Object.entries(r.itemStates ?? r.counts ?? {})
         .map(([k, n]) => `${n} ${k}`)
         .join(', '),
     ]),

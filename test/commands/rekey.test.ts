@@ -173,6 +173,52 @@ describe('airbyte-secrets rekey (database table, as Airbyte uses it by default)'
     await db.pool.query("DELETE FROM airbyte_secrets.migration_run WHERE id::text LIKE 'abcd%'");
   });
 
+  test('runs shows items per state for running and interrupted runs', async () => {
+    const ids = {
+      interrupted: 'beef0000-0000-4000-8000-000000000001',
+      running: 'beef0000-0000-4000-8000-000000000002',
+    };
+    for (const [state, id] of Object.entries(ids)) {
+      await db.pool.query(
+        `INSERT INTO airbyte_secrets.migration_run (id, kind, state, started_by, source_kind, source_store, target_kind, target_store, options)
+         VALUES ($1, 'migrate', $2, 'test', 'database', 'database', 'vault', 'vault', '{}')`,
+        [id, state],
+      );
+      const items = ['pending', 'pending', 'verified', 'rewritten', 'failed', 'conflict'];
+      for (const [i, itemState] of items.entries()) {
+        await db.pool.query(
+          `INSERT INTO airbyte_secrets.migration_item (run_id, item_key, action, state) VALUES ($1, $2, 'copy', $3)`,
+          [id, `c${i}`, itemState],
+        );
+      }
+    }
+    try {
+      const text = await cli(['runs']);
+      assert.equal(text.code, 0, text.stderr);
+      for (const [state, id] of Object.entries(ids)) {
+        assert.match(
+          text.stdout,
+          new RegExp(
+            `^${id} +migrate +${state} .*1 conflict, 1 failed, 2 pending, 1 rewritten, 1 verified$`,
+            'm',
+          ),
+        );
+      }
+      const json = parseJson<{ runs: Array<{ id: string; itemStates?: Record<string, number> }> }>(
+        await cli(['runs', '--json']),
+      );
+      assert.deepEqual(json.runs.find((r) => r.id === ids.interrupted)?.itemStates, {
+        conflict: 1,
+        failed: 1,
+        pending: 2,
+        rewritten: 1,
+        verified: 1,
+      });
+    } finally {
+      await db.pool.query("DELETE FROM airbyte_secrets.migration_run WHERE id::text LIKE 'beef%'");
+    }
+  });
+
   test('rollback takes its stores from the journal, and refuses a --to that contradicts it', async () => {
     const runs = parseJson<{ runs: Array<{ id: string }> }>(await cli(['runs', '--json'])).runs;
     const first = runs.at(-1)!;
