@@ -9,7 +9,9 @@ export default class RunsShow extends BaseCommand {
   static override description =
     "Prints the run's stores, operator, options and item counts by action and state, then each item that failed, conflicted, was superseded or is still pending, with the reason (never a value).";
   static override examples = [example('Details of a run', '3f0c2a1e-…')];
-  static override args = { run: Args.string({ required: true, description: 'Run id (from `runs`).' }) };
+  static override args = {
+    run: Args.string({ required: true, description: 'Run id, or a unique prefix of it (from `runs`).' }),
+  };
 
   async run(): Promise<RunDetails> {
     const { args, flags } = await this.parse(RunsShow);

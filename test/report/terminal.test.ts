@@ -140,3 +140,13 @@ describe('audit --severity, --category, --limit (src/audit/filter.ts)', () => {
     assert.equal(filterReport(report, SHOW_ALL, sortFindings).report.findings.length, report.findings.length);
   });
 });
+
+describe('--fail-on suggests the nearest word too', () => {
+  test('"critcal" → critical, on one line', async () => {
+    const { parseFailOn } = await import('../../src/audit/severity.js');
+    assert.throws(
+      () => parseFailOn('critcal'),
+      (err: Error) => /Did you mean 'critical'\?/.test(err.message) && !err.message.includes('\n'),
+    );
+  });
+});
