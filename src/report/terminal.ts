@@ -67,7 +67,7 @@ export function truncateEnd(text: string, width: number): string {
 
 /**
  * Column widths that fit `limit` with `gap` between columns: the widest columns give way first,
- * never below their header (or 6), the first column never (it names the row).
+ * each never below its floor (its header, or 6 characters).
  */
 export function fitWidths(
   widths: readonly number[],
@@ -80,7 +80,7 @@ export function fitWidths(
   let excess = out.reduce((a, b) => a + b, 0) + gap * Math.max(0, out.length - 1) - limit;
   while (excess > 0) {
     let widest = -1;
-    for (let i = 1; i < out.length; i++) {
+    for (let i = 0; i < out.length; i++) {
       if ((out[i] ?? 0) > (floors[i] ?? 0) && (widest === -1 || (out[i] ?? 0) > (out[widest] ?? 0)))
         widest = i;
     }

@@ -162,6 +162,37 @@ describe('airbyte-secrets audit (built CLI)', { skip: SKIP_EMBEDDED }, () => {
     }
   });
 
+  test('on a terminal (a pseudo-terminal via script): grouped per connector, fitted to 80 columns, coloured unless NO_COLOR', {
+    skip: spawnSync('script', ['--version']).status !== 0 ? 'no script(1)' : false,
+  }, () => {
+    const onTty = (args: string, env: NodeJS.ProcessEnv = {}) => {
+      const command = `stty cols 80; '${process.execPath}' '${join(ROOT, 'bin', 'run.js')}' audit --database-url '${db.url}' --no-history ${args}`;
+      const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+        cwd: ROOT,
+        env: { ...BASE_ENV, NO_COLOR: '', ...env },
+        encoding: 'utf8',
+      });
+      for (const c of manifest.canaries) assert.ok(!r.stdout.includes(c), 'no secret value in the output');
+      // What follows the progress display: the report.
+      return r.stdout.slice(r.stdout.indexOf('Audit of')).replace(/\r/g, '');
+    };
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: colours are the point
+    const ansi = /\u001b\[[0-9;]*m/g;
+    const coloured = onTty('--limit 5');
+    assert.match(coloured, ansi);
+    const plain = coloured.replace(ansi, '');
+    assert.match(plain, /^workspace [0-9a-f-]+.*: \d+ findings?$/m);
+    assert.doesNotMatch(plain, /^SEVERITY +CATEGORY +WORKSPACE +WHERE/m);
+    for (const line of plain.split('\n').slice(1)) assert.ok(line.length <= 80, `${line.length}: ${line}`);
+    assert.doesNotMatch(onTty('--limit 5', { NO_COLOR: '1' }), ansi);
+    assert.doesNotMatch(onTty('--limit 5 --no-color'), ansi);
+    const wide = onTty('--limit 5 -o wide --no-color');
+    assert.ok(
+      wide.split('\n').some((l) => l.length > 80),
+      'full width with -o wide',
+    );
+  });
+
   test('--format to standard output prints that one report instead of the table', () => {
     const md = run(['--database-url', db.url, '--format', 'markdown', '--no-history']);
     assert.equal(md.status, 1, md.stderr);
