@@ -11,7 +11,7 @@ export default class Migrate extends BaseCommand {
   static override summary =
     'Copy every connector secret to another store, verify it, and rewrite plaintext into references.';
   static override description =
-    `Reads Airbyte's config database, copies each referenced secret from the store Airbyte uses now to the target under the same coordinate (Airbyte reads the same name from whichever store it is configured with), extracts plaintext found inline into new coordinates in both stores, reads every write back, then rewrites the configurations in transactions that refuse rows changed meanwhile. Every step is journaled: run it again to resume, or roll it back with 'rollback'. Airbyte can keep running throughout.`;
+    `Reads Airbyte's config database, copies each referenced secret from the store Airbyte uses now to the target under the same coordinate (Airbyte reads the same name from whichever store it is configured with), extracts plaintext found inline into new coordinates in both stores, reads every write back, then rewrites the configurations in transactions that refuse rows changed meanwhile. Every step is journaled: run it again to resume, or roll it back with 'rollback'. Airbyte can keep running throughout. Exit 0 when every item verified, 1 when items failed or conflict, 2 on usage, configuration or connection errors, 130 when interrupted (resumable).`;
   static override examples = [
     example(
       'See what would happen, writing nothing anywhere',

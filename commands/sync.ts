@@ -10,7 +10,7 @@ export default class Sync extends BaseCommand {
   static override summary =
     'Keep two stores complete for every reference while Airbyte is switched from one to the other.';
   static override description =
-    'Every coordinate a configuration references that only one of the two stores holds is copied to the other (read back, verified, journaled without its value), in both directions, so pods still on the old store and pods already on the new one find every secret during a rolling upgrade. Different values under one coordinate are reported as conflicts and never overwritten. One pass, or with --follow a pass every --interval seconds over the rows changed since the last one, until SIGINT/SIGTERM (the pass in flight finishes; exit 0). Exit 1 when a copy failed or a conflict needs a human.';
+    'Every coordinate a configuration references that only one of the two stores holds is copied to the other (read back, verified, journaled without its value), in both directions, so pods still on the old store and pods already on the new one find every secret during a rolling upgrade. Different values under one coordinate are reported as conflicts and never overwritten. One pass, or with --follow a pass every --interval seconds over the rows changed since the last one, until SIGINT/SIGTERM (the pass in flight finishes; exit 0). Exit 0, 1 when a copy failed or a conflict needs a human, 2 on usage, configuration or connection errors.';
   static override examples = [
     example(
       'One pass: copy what either store lacks',

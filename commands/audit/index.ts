@@ -5,7 +5,6 @@ import {
   auditOutcome,
   auditRequest,
   auditStoreFrom,
-  shownReport,
   writeAuditReports,
 } from '../../src/cli/audit-io.js';
 import { BaseCommand } from '../../src/cli/base-command.js';
@@ -37,8 +36,7 @@ export default class Audit extends BaseCommand {
     this.endProgress();
     const { exit, failOn, unreachable } = auditOutcome(report, rule);
     this.problemExit = exit;
-    const shown = shownReport(report, filter);
-    const written = await writeAuditReports(report, targets, shown);
+    const { written, shown } = await writeAuditReports(report, targets, filter);
     if (!this.jsonEnabled() && !targets.toStdout) {
       this.log(renderFindingsTable(report, failOn, { written, unreachable, shown }).trimEnd());
     }

@@ -166,16 +166,21 @@ export function shownReport(report: ComparedAuditReport, filter: FindingFilter):
   return filterReport(report, filter, sortFindings);
 }
 
-/** Writes every asked report (Markdown and table with only the findings shown); nothing without `--format`. */
+/**
+ * Writes every asked report (Markdown and table with only the findings shown: `--severity`,
+ * `--category`, `--limit`); nothing without `--format`. Returns the report as shown too, for the table.
+ */
 export async function writeAuditReports(
   report: ComparedAuditReport,
   targets: ReportTargets,
-  shown: FilteredReport = shownReport(report, SHOW_ALL),
-): Promise<WrittenReport[]> {
-  if (targets.formats.length === 0) return [];
-  return writeReports(report, {
+  filter: FindingFilter = SHOW_ALL,
+): Promise<{ written: WrittenReport[]; shown: FilteredReport }> {
+  const shown = shownReport(report, filter);
+  if (targets.formats.length === 0) return { written: [], shown };
+  const written = await writeReports(report, {
     formats: targets.formats,
     ...(targets.output ? { output: targets.output } : {}),
     shown: { markdown: shown.report, table: shown.report },
   });
+  return { written, shown };
 }

@@ -5,14 +5,15 @@ import { UsageError } from '../util/errors.js';
 import { deletionFlags } from './cleanup-flags.js';
 import { fromStoreFlags, targetStoreFlags, toStoreFlags } from './store-flags.js';
 
-/** `rollback`'s run argument and flags: the stores default to the run's own (from the journal). */
-export const rollbackArgs = {
+/** The run argument of `rollback` and `runs show`: a run id or a unique prefix of it. */
+export const runArgs = {
   run: Args.string({ required: true, description: 'Run id, or a unique prefix of it (from `runs`).' }),
 };
 
 const { from: _from, ...fromSettings } = fromStoreFlags;
 const { to: _to, ...toSettings } = toStoreFlags;
 
+/** `rollback`'s flags: the stores default to the run's own (from the journal). */
 export const rollbackFlags = {
   ...fromSettings,
   ...toSettings,
