@@ -33,7 +33,7 @@ const MIN_WIDTH = 40;
 
 /**
  * What standard output is: `-o wide` lifts the width limit, `--color`/`--no-color` win over the
- * environment, then `NO_COLOR` (any non-empty value) and `FORCE_COLOR` (anything but `0`).
+ * environment, then `NO_COLOR` (any non-empty value), then `FORCE_COLOR` (anything but `0`).
  */
 export function detectTerminal(
   stream: { isTTY?: boolean; columns?: number },
@@ -44,8 +44,9 @@ export function detectTerminal(
   const columns = tty && typeof stream.columns === 'number' && stream.columns > 0 ? stream.columns : null;
   const width = flags.wide || columns === null ? null : Math.max(MIN_WIDTH, columns);
   let color = tty;
-  if (env.NO_COLOR) color = false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') color = true;
+  // NO_COLOR wins over FORCE_COLOR (which test runners and CI wrappers set on their own).
+  if (env.NO_COLOR) color = false;
   if (flags.color !== undefined) color = flags.color;
   return { width, color, tty };
 }

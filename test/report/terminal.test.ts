@@ -38,6 +38,7 @@ describe('terminal width and colour (src/report/terminal.ts)', () => {
     assert.equal(detectTerminal({}, { FORCE_COLOR: '1' }).color, true);
     assert.equal(detectTerminal({}, { FORCE_COLOR: '0' }).color, false);
     assert.equal(detectTerminal(tty, { NO_COLOR: '1' }, { color: true }).color, true);
+    assert.equal(detectTerminal({}, { NO_COLOR: '1', FORCE_COLOR: '1' }).color, false, 'NO_COLOR wins');
     assert.equal(detectTerminal(tty, {}, { wide: true }).width, null);
     assert.equal(detectTerminal({ isTTY: true, columns: 10 }, {}).width, 40, 'never narrower than 40');
   });
