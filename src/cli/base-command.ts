@@ -2,6 +2,7 @@ import { Command, Flags, type Interfaces } from '@oclif/core';
 import type pg from 'pg';
 import type { ProgressEvent } from '../engine/progress.js';
 import { checkJournalSchema } from '../journal/schema.js';
+import { detectTerminal, setTerminal } from '../report/terminal.js';
 import { StoreError } from '../stores/errors.js';
 import type { StoreSettings } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
@@ -45,6 +46,17 @@ export abstract class BaseCommand extends Command {
       parse: async (name) => checkJournalSchema(name),
       helpGroup: 'GLOBAL',
     }),
+    layout: Flags.string({
+      char: 'o',
+      summary: "-o wide: tables at full width; by default they fit the terminal's width (cells cut with …).",
+      options: ['wide'],
+      helpGroup: 'GLOBAL',
+    }),
+    color: Flags.boolean({
+      summary: 'Colour on a terminal (default); --no-color or NO_COLOR for none, FORCE_COLOR to force it.',
+      allowNo: true,
+      helpGroup: 'GLOBAL',
+    }),
   };
 
   /** Exit code to use when the command completed but found problems (set by subclasses). */
@@ -68,6 +80,19 @@ export abstract class BaseCommand extends Command {
     return this.#stop.signal;
   }
 
+  /** Parses as oclif does, then sets how wide and colourful the renderers write (src/report/terminal.ts). */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends FlagOutput>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    const flags = parsed.flags as { layout?: string; color?: boolean };
+    setTerminal(
+      detectTerminal(process.stdout, process.env, { wide: flags.layout === 'wide', color: flags.color }),
+    );
+    return parsed;
+  }
+
   /** Airbyte's config database (`--database-url` or DATABASE_*), closed when the command ends. */
   protected openDatabase(flags: DatabaseFlags, poolSize?: number): Promise<OpenedDatabase> {
     return openAirbyteDatabase(this.resources, flags, poolSize);
@@ -78,13 +103,14 @@ export abstract class BaseCommand extends Command {
     return openDatabaseToSeed(this.resources, flags);
   }
 
-  /** One side's store (`from` or `to`) from flags, values files and Airbyte's env. */
+  /** One side's store (`from` or `to`) from flags, values files and Airbyte's env; `kind` when already known (a journaled run). */
   protected openStore(
     side: 'from' | 'to',
     flags: Record<string, unknown>,
     db: OpenedDatabase,
+    kind?: string,
   ): Promise<SecretStore & { settings: StoreSettings }> {
-    return openStore(this.resources, side, flags, db);
+    return openStore(this.resources, side, flags, db, kind);
   }
 
   /** The one store a command works on: `--store`, its values files, else what Airbyte uses. */
@@ -157,6 +183,17 @@ export abstract class BaseCommand extends Command {
     return super.finally(err);
   }
 }
+
+/** The base flags with `names` hidden (a command they do not apply to, e.g. `demo`). */
+export function hiddenBaseFlags(...names: (keyof BaseFlagSet)[]): BaseFlagSet {
+  const flags = { ...BaseCommand.baseFlags };
+  for (const name of names) Object.assign(flags, { [name]: { ...flags[name], hidden: true } });
+  return flags;
+}
+
+type BaseFlagSet = (typeof BaseCommand)['baseFlags'];
+// biome-ignore lint/suspicious/noExplicitAny: oclif's own FlagOutput
+type FlagOutput = Record<string, any>;
 
 export type BaseFlags = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags']>;
 

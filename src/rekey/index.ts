@@ -19,7 +19,7 @@ import {
   rekeyKey,
   summarizeRekey,
 } from './plan.js';
-import { matchesFilter, selectReferences } from './select.js';
+import { matchesFilter, selectReferences, unmatchedSelection } from './select.js';
 import type { InPlaceItem, RekeyItem, RekeyOptions, RekeyPlan, RekeyResult } from './types.js';
 
 export type { Reference, RekeyCategory, SelectionFilter } from './select.js';
@@ -75,6 +75,8 @@ export async function planRekey(
     readInventory(options.pool, options.batchSize ? { batchSize: options.batchSize } : {}),
   );
   const filter = options.filter ?? {};
+  const unmatched = unmatchedSelection(all, filter);
+  if (unmatched) throw new UsageError(unmatched);
   const filtered = all.filter((r) => matchesFilter(r, filter));
   const categories = mode === 'fix' ? [...new Set(options.categories)] : [];
   const notes: string[] = [];

@@ -3,6 +3,7 @@ import type { RunRow } from '../journal/index.js';
 import type { CleanupResult } from '../migrate/cleanup.js';
 import type { MigrationPlan, MigrationResult, VerifyResult } from '../migrate/index.js';
 import type { RollbackResult } from '../migrate/rollback.js';
+import type { Colour } from './terminal.js';
 import { alignColumns, cleanText, humanDuration } from './text.js';
 
 /** The dry-run plan: actions by kind, by workspace, the estimate, and every conflict. */
@@ -105,22 +106,34 @@ export function renderMigration(r: MigrationResult): string {
   return [...renderRunOutcome('Run', r), '', renderVerify(r.verification)].join('\n');
 }
 
-export function renderRuns(runs: RunRow[]): string {
+/** One line per run; a run not over (running, interrupted, failed) shows its items per state. */
+export function renderRuns(runs: Array<RunRow & { itemStates?: Record<string, number> }>): string {
   if (runs.length === 0) return 'No runs in the journal.';
-  return alignColumns([
-    ['RUN', 'KIND', 'STATE', 'STARTED', 'FROM', 'TO', 'ITEMS'],
-    ...runs.map((r) => [
-      r.id,
-      r.kind,
-      r.state,
-      r.started_at.toISOString(),
-      r.source_kind,
-      r.target_kind,
-      Object.entries(r.counts ?? {})
-        .map(([k, n]) => `${n} ${k}`)
-        .join(', '),
-    ]),
-  ]).join('\n');
+  return alignColumns(
+    [
+      ['RUN', 'KIND', 'STATE', 'STARTED', 'FROM', 'TO', 'ITEMS'],
+      ...runs.map((r) => [
+        r.id,
+        r.kind,
+        r.state,
+        r.started_at.toISOString(),
+        r.source_kind,
+        r.target_kind,
+        Object.entries(r.itemStates ?? r.counts ?? {})
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', '),
+      ]),
+    ],
+    { paint: (column, cell) => (column === 2 ? stateColour(cell) : null) },
+  ).join('\n');
+}
+
+/** A run's state on a terminal: done green, needing a human red, still open yellow. */
+function stateColour(state: string): Colour | null {
+  if (state === 'completed') return 'green';
+  if (state === 'failed') return 'red';
+  if (state === 'running' || state === 'interrupted') return 'yellow';
+  return null;
 }
 
 export function renderRollback(r: RollbackResult): string {
