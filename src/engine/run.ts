@@ -4,7 +4,7 @@ import { readInventory } from '../airbyte/inventory.js';
 import { Journal, type RunRow } from '../journal/index.js';
 import { withAdvisoryLock } from '../journal/transaction.js';
 import type { SecretStore } from '../stores/types.js';
-import { UsageError } from '../util/errors.js';
+import { InterruptedError, UsageError } from '../util/errors.js';
 import type { RunContext } from './context.js';
 import { finishRunFromItems, journalPlannedItems, type PlannedItem, type RunOutcome } from './items.js';
 import type { ProgressEvent } from './progress.js';
@@ -34,6 +34,11 @@ export interface RunDefinition<Plan, Done, Check> {
   concurrency: number;
   writeSource: boolean;
   onProgress?: ((e: ProgressEvent) => void) | undefined;
+  /**
+   * Aborted on SIGINT/SIGTERM: the steps finish the items in flight and start no more, the run is
+   * marked `interrupted` (a later attempt resumes it) and an `InterruptedError` is thrown.
+   */
+  signal?: AbortSignal | undefined;
   /**
    * Plans this attempt, knowing the run it resumes (whose items hold the names already chosen):
    * the plan, the items to journal before the first store write, and the run's options.
@@ -88,6 +93,7 @@ async function runLocked<Plan, Done, Check>(
   const { source, target } = definition;
   const previous = await previousRun(definition, journal);
   const { plan, items, options } = await definition.plan(journal, previous);
+  if (definition.signal?.aborted) throw new InterruptedError(previous?.id);
 
   const runId = previous?.id ?? randomUUID();
   if (previous) await journal.markRun(runId, 'running');
@@ -116,6 +122,7 @@ async function runLocked<Plan, Done, Check>(
     concurrency: definition.concurrency,
     readRows: (only) => readInventory(definition.pool, { only }),
     ...(definition.onProgress ? { onProgress: definition.onProgress } : {}),
+    ...(definition.signal ? { signal: definition.signal } : {}),
   };
   let done: Done;
   try {
@@ -123,6 +130,10 @@ async function runLocked<Plan, Done, Check>(
   } catch (err) {
     await journal.markRun(runId, 'failed').catch(() => undefined);
     throw err;
+  }
+  if (definition.signal?.aborted) {
+    await journal.markRun(runId, 'interrupted');
+    throw new InterruptedError(runId);
   }
   const check = await definition.verify(ctx, plan, done);
   const outcome = await finishRunFromItems(journal, runId, definition.counts(plan));

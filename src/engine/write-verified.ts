@@ -1,5 +1,5 @@
 import { StoreError } from '../stores/errors.js';
-import type { SecretStore, WriteOutcome } from '../stores/types.js';
+import type { SecretStore, WriteOptions, WriteOutcome } from '../stores/types.js';
 import type { SecretValue } from '../util/secret-value.js';
 
 /**
@@ -10,8 +10,9 @@ export async function writeVerified(
   store: SecretStore,
   coordinate: string,
   value: SecretValue,
+  options?: WriteOptions,
 ): Promise<WriteOutcome> {
-  const outcome = await store.write(coordinate, value);
+  const outcome = await store.write(coordinate, value, options);
   const back = await store.read(coordinate);
   if (!value.equals(back)) {
     throw new StoreError({

@@ -6,7 +6,8 @@ import { quoteIdent } from './schema.js';
 export interface RunRow {
   id: string;
   kind: 'migrate' | 'rekey' | 'sync' | 'cleanup';
-  state: 'running' | 'completed' | 'failed' | 'rolled-back';
+  /** `interrupted`: stopped by SIGINT/SIGTERM after the items in flight; resumable like `failed`. */
+  state: 'running' | 'completed' | 'failed' | 'interrupted' | 'rolled-back';
   started_at: Date;
   finished_at: Date | null;
   started_by: string;
@@ -161,7 +162,7 @@ export async function selectUnfinishedRun(
 ): Promise<RunRow | undefined> {
   const r = await db.query<RunRow>(
     `SELECT * FROM ${t(schema, 'migration_run')}
-      WHERE kind = $1 AND source_store = $2 AND target_store = $3 AND state IN ('running', 'failed')
+      WHERE kind = $1 AND source_store = $2 AND target_store = $3 AND state IN ('running', 'failed', 'interrupted')
       ORDER BY started_at DESC LIMIT 1`,
     [kind, sourceStore, targetStore],
   );
@@ -277,6 +278,23 @@ export async function countItems(
     [runId],
   );
   return r.rows.map((x) => ({ action: x.action, state: x.state, n: Number(x.n) }));
+}
+
+/** Items per state for each of `runIds` (for runs not finished, whose `counts` are not written yet). */
+export async function countItemStates(
+  db: Queryable,
+  schema: string,
+  runIds: readonly string[],
+): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>();
+  if (runIds.length === 0) return out;
+  const r = await db.query<{ run_id: string; state: string; n: string }>(
+    `SELECT run_id::text AS run_id, state, count(*) AS n FROM ${t(schema, 'migration_item')}
+      WHERE run_id::text = ANY($1::text[]) GROUP BY 1, 2 ORDER BY 1, 2`,
+    [runIds],
+  );
+  for (const x of r.rows) out.set(x.run_id, { ...out.get(x.run_id), [x.state]: Number(x.n) });
+  return out;
 }
 
 export async function insertPreImage(

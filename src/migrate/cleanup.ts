@@ -88,6 +88,7 @@ export async function cleanupOldStore(options: CleanupOptions): Promise<CleanupR
   const journal = options.apply ? await startCleanupRun(options, evidence) : undefined;
   if (journal) result.runId = journal.runId;
   let done = 0;
+  options.onProgress?.({ phase: 'cleanup', done, total: coordinates.size });
   await forEachConcurrent(coordinates, options.concurrency ?? 8, async (coordinate) => {
     try {
       const [inOld, inCurrent] = await Promise.all([

@@ -73,7 +73,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   if (!run) throw new UsageError(`no run ${options.runId} in the journal: see 'airbyte-secrets runs'`);
   if (run.target_store !== options.target.description) {
     throw new UsageError(
-      `run ${run.id} migrated to ${run.target_store}, not ${options.target.description}: pass the same --to as the run`,
+      `run ${run.id} migrated to ${run.target_store}, not ${options.target.description}: give the target the settings of the run's store (env, --to-values, flags)`,
     );
   }
   const result: RollbackResult = {
