@@ -35,7 +35,7 @@ async function openRun(
   host: CommandHost,
   flags: Flags,
   mode: 'plan' | 'migrate',
-): Promise<MigrationOptions & { source: Opened; target: Opened }> {
+): Promise<MigrationOptions & { source: Opened; target: Opened; risks: string[] }> {
   const db = await host.openDatabase(flags, (flags.concurrency ?? 16) + 4);
   const source = await host.openStore('from', flags, db);
   const target = await host.openStore('to', flags, db);
@@ -44,8 +44,8 @@ async function openRun(
     { subject: 'target', store: target },
     { subject: 'source', store: source },
   ];
-  await requirePreflight(db.pool, flags['journal-schema'], stores, mode);
-  return { pool: db.pool, source, target, ...migrationRequest(flags), onProgress: host.onProgress };
+  const risks = await requirePreflight(db.pool, flags['journal-schema'], stores, mode);
+  return { pool: db.pool, source, target, risks, ...migrationRequest(flags), onProgress: host.onProgress };
 }
 
 /**
@@ -66,9 +66,8 @@ export async function planCommand(host: CommandHost, flags: Flags): Promise<Migr
   }
   let report: string | undefined;
   if (flags.format) {
-    // `risks`: findings of the preflight checks (`doctor`) to list with the plan's own risks.
-    const risks: string[] = [];
-    const review = planReview(read.plan, { source: options.source, target: options.target }, risks);
+    // The preflight's failures that did not stop the plan are listed with the plan's own risks.
+    const review = planReview(read.plan, { source: options.source, target: options.target }, options.risks);
     report = PLAN_REPORT_RENDERERS[flags.format as PlanReportFormat](review);
     if (flags.output) {
       await writeFile(flags.output, report);

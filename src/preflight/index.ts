@@ -80,22 +80,43 @@ export async function runPreflight(
 /**
  * `plan`, `migrate`, `sync`: the checks of the database and the stores already opened, without
  * list or write probe; the first blocking failure stops the command with one line, before any
- * write and before a run is journaled.
+ * write and before a run is journaled. The failures that do not block are returned, one line
+ * each, as risks for the plan's change-review report.
  */
 export async function requirePreflight(
   pool: pg.Pool,
   journalSchema: string,
   stores: Array<{ subject: string; store: SecretStore }>,
   mode: PreflightMode,
-): Promise<void> {
+): Promise<string[]> {
   const purpose = { writes: mode !== 'plan', rewrites: mode === 'migrate', list: false, writeProbe: false };
+  const risks: string[] = [];
   const database = await checkDatabase(pool, journalSchema, purpose);
   const blocking = database.find((c) => !c.ok && c.blocking);
   if (blocking) throw preflightError({ subject: 'database', ...blocking });
-  for (const { subject, store } of stores) {
-    const failed = (await checkStore(store, purpose)).find((c) => !c.ok && c.blocking);
-    if (failed) throw preflightError({ subject: `${subject} ${store.kind}`, ...failed });
+  risks.push(...database.filter((c) => !c.ok).map((c) => riskLine({ subject: 'database', ...c })));
+  if (mode === 'plan') {
+    // A plan only reads; what would stop `migrate` later is a risk of the change it reviews.
+    const applying = await checkDatabase(pool, journalSchema, { ...purpose, writes: true, rewrites: true });
+    const known = new Set(database.map((c) => c.name));
+    for (const c of applying) {
+      if (!c.ok && !known.has(c.name))
+        risks.push(`migrate would stop: ${riskLine({ subject: 'database', ...c })}`);
+    }
   }
+  for (const { subject, store } of stores) {
+    const checks = await checkStore(store, purpose);
+    const failed = checks.find((c) => !c.ok && c.blocking);
+    if (failed) throw preflightError({ subject: `${subject} ${store.kind}`, ...failed });
+    risks.push(
+      ...checks.filter((c) => !c.ok).map((c) => riskLine({ subject: `${subject} ${store.kind}`, ...c })),
+    );
+  }
+  return risks;
+}
+
+function riskLine(check: PreflightCheck): string {
+  return `${check.subject} ${check.name}: ${check.detail}${check.fix ? `; fix: ${check.fix}` : ''}`;
 }
 
 /** One line: `target vault token: <what is wrong>; fix: <what to do>`. */

@@ -365,6 +365,13 @@ describe('doctor, and the preflight of plan and migrate (Vault emulator, node-va
       assert.deepEqual(await dumpAirbyteTables(db.pool), tables);
       const p = await runCli(['plan', ...args, '--json'], { env: good() });
       assert.equal(p.code === 0 || p.code === 1, true, p.stdout + p.stderr);
+      // The change-review report lists what would stop migrate as a risk (src/preflight/index.ts).
+      const review = await runCli(['plan', ...args, '--format', 'json'], { env: good() });
+      const risks = (JSON.parse(review.stdout) as { risks: string[] }).risks;
+      assert.ok(
+        risks.some((r) => r.includes('migrate would stop') && r.includes(`GRANT UPDATE ON actor TO ${role}`)),
+        review.stdout,
+      );
     } finally {
       await admin.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`).catch(() => undefined);
       await admin.end();
