@@ -63,8 +63,11 @@ describe('requests per new secret, database → each store', () => {
         const byOp = new Map<string, number>();
         // Azure's SDK opens each connection with an unauthenticated request answered 401 (the
         // bearer challenge): a handshake per connection, not a cost per secret.
+        // A request the quota turned away (and the store retried) is pacing, not a cost per secret:
+        // under load the adaptive pacing can meet AWS's CreateSecret quota once in a while.
+        const refused = /^401$|Throttl|^429|RESOURCE_EXHAUSTED/;
         for (const e of store.emulator?.log ?? []) {
-          if (e.outcome !== '401') byOp.set(e.operation, (byOp.get(e.operation) ?? 0) + 1);
+          if (!refused.test(e.outcome)) byOp.set(e.operation, (byOp.get(e.operation) ?? 0) + 1);
         }
         const perSecret = Object.fromEntries([...byOp].map(([op, n]) => [op, n / copies]));
         const total = [...byOp.values()].reduce((a, b) => a + b, 0) / copies;
