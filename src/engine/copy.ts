@@ -1,6 +1,6 @@
 import { forEachConcurrent } from '../util/concurrent.js';
 import type { ItemPatch, RunContext } from './context.js';
-import { failure, writeVerified } from './write-verified.js';
+import { failure, writeAhead } from './write-verified.js';
 
 /**
  * Copy step: each item's coordinate is read from the source as Airbyte reads it (fallbacks
@@ -22,7 +22,7 @@ export async function copyCoordinates(
       else
         patch = {
           state: 'verified',
-          target_outcome: await writeVerified(ctx.target, item.coordinate, value),
+          target_outcome: await writeAhead(ctx, item.key, 'target', ctx.target, item.coordinate, value),
         };
     } catch (err) {
       patch = failure(err);
