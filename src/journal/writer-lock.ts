@@ -75,6 +75,7 @@ async function busyMessage(client: pg.ClientBase): Promise<string> {
     .query<{ name: string | null }>(
       `SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid::bigint = $1 AND l.objsubid = 1
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
         LIMIT 1`,
       [WRITER_LOCK_KEY],
     )
