@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import { parseExactJson, stringifyExactJson } from '../airbyte/exact-json.js';
-import { readInventory } from '../airbyte/inventory.js';
 import {
   deleteCreatedReferences,
   lockHolderRow,
