@@ -110,8 +110,9 @@ async function runLocked<Plan, Done, Check>(
       source_store: source.description,
       target_kind: target.kind,
       target_store: target.description,
-      source_identity: storeIdentity(source),
-      target_identity: storeIdentity(target),
+      // A store without an identity (a wrapper) is matched by its description later.
+      source_identity: source.identity ?? null,
+      target_identity: target.identity ?? null,
       options,
     });
   }

@@ -184,8 +184,8 @@ async function startCleanupRun(options: CleanupOptions, evidence: AirbyteStoreEv
     source_store: options.old.description,
     target_kind: options.current.kind,
     target_store: options.current.description,
-    source_identity: storeIdentity(options.old),
-    target_identity: storeIdentity(options.current),
+    source_identity: options.old.identity ?? null,
+    target_identity: options.current.identity ?? null,
     options: { hard: options.hard ?? false, ...(evidence ? { evidence: evidence.origin } : {}) },
   });
   const key = (coordinate: string) => `delete:${coordinate}`;
