@@ -141,6 +141,18 @@ describe('one writer lock per Airbyte database', () => {
         ['sync', ...url, '--from', 'database', ...vault.cliArgs('to')],
         ['rekey', ...url, '--category', 'all'],
         ['rollback', randomUUID(), ...url, ...vault.cliArgs('to')],
+        [
+          'cleanup',
+          ...url,
+          '--store',
+          'database',
+          '--verified-in',
+          'vault',
+          ...vault.cliArgs('to').slice(2),
+          '--airbyte-uses',
+          'vault',
+          '--yes',
+        ],
       ];
       for (const args of commands) {
         const r = await runCli(args, {
