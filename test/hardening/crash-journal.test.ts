@@ -331,60 +331,81 @@ describe('rollback and superseded items leave nothing behind, and never take wha
   });
 });
 
+/** Starts `migrate --json` and resolves once it has journaled a few written items. */
+async function migrateUnderWay(db: SeededDatabase, store: TestStore) {
+  const args = ['migrate', '--database-url', db.url, ...store.cliArgs('to'), '--concurrency', '2', '--json'];
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...store.cliEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  for (let i = 0; i < 400; i++) {
+    const r = await db.pool
+      .query(
+        `SELECT count(*)::int AS n FROM airbyte_secrets.migration_item WHERE state IN ('verified', 'rewritten') AND action <> 'skip'`,
+      )
+      .catch(() => ({ rows: [{ n: 0 }] }));
+    if (r.rows[0].n >= 3) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return { args, out, closed };
+}
+
+/** The interrupted command's end: exit 2, one JSON error, no stack; its run is `interrupted`. */
+async function assertInterrupted(db: SeededDatabase, run: Awaited<ReturnType<typeof migrateUnderWay>>) {
+  const code = await run.closed;
+  assert.equal(code, 2, run.out.stdout + run.out.stderr);
+  assert.doesNotMatch(run.out.stderr, /^\s+at /m, 'no stack trace');
+  const error = (JSON.parse(run.out.stdout) as { error: { message: string; exitCode: number } }).error;
+  assert.equal(error.exitCode, 2);
+  assert.match(error.message, /interrupted/);
+  assert.doesNotMatch(error.message, /\n/);
+  const runs = await db.pool.query('SELECT id, state FROM airbyte_secrets.migration_run');
+  assert.equal(runs.rows.length, 1);
+  assert.equal(runs.rows[0].state, 'interrupted');
+  return runs.rows[0].id as string;
+}
+
+describe('a run that loses its store', () => {
+  test('the Vault server stopped mid-run: exit 2, one JSON error, run interrupted', async () => {
+    const db = await seededDatabase('store_stopped', {
+      actors: 40,
+      shapes: ['plaintext', 'secret'],
+      seed: 12,
+    });
+    const vault = await startTestStore('vault', { emulator: { latencyMs: 25 } });
+    try {
+      const run = await migrateUnderWay(db, vault);
+      await vault.emulator?.close();
+      await assertInterrupted(db, run);
+    } finally {
+      await vault.close().catch(() => undefined);
+      await db.close();
+    }
+  });
+});
+
 describe('a run that loses its database connections', () => {
   test('pg_terminate_backend: exit 2, one JSON error, run interrupted; the next attempt resumes the same run', async () => {
     const db = await seededDatabase('terminate', { actors: 40, shapes: ['plaintext', 'secret'], seed: 11 });
     const vault = await startTestStore('vault', { emulator: { latencyMs: 25 } });
     try {
-      const args = [
-        'migrate',
-        '--database-url',
-        db.url,
-        ...vault.cliArgs('to'),
-        '--concurrency',
-        '2',
-        '--json',
-      ];
-      const child = spawn(process.execPath, [BIN, ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...vault.cliEnv },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      const dbName = new URL(db.url).pathname.slice(1);
-      // Once the run holds its lock and has written a few items, kill every connection it has.
-      for (let i = 0; i < 400; i++) {
-        const r = await db.pool
-          .query(
-            `SELECT count(*)::int AS n FROM airbyte_secrets.migration_item WHERE state IN ('verified', 'rewritten') AND action <> 'skip'`,
-          )
-          .catch(() => ({ rows: [{ n: 0 }] }));
-        if (r.rows[0].n >= 3) break;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      const run = await migrateUnderWay(db, vault);
+      // Every connection the run has, its lock's included, ended by the server.
       await db.pool.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
           WHERE datname = $1 AND application_name LIKE 'airbyte-secrets%' AND pid <> pg_backend_pid()`,
-        [dbName],
+        [new URL(db.url).pathname.slice(1)],
       );
-      const code = await closed;
-      assert.equal(code, 2, stdout + stderr);
-      assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
-      const error = (JSON.parse(stdout) as { error: { message: string; exitCode: number } }).error;
-      assert.equal(error.exitCode, 2);
-      assert.match(error.message, /interrupted/);
-      assert.doesNotMatch(error.message, /\n/);
-      const runs = await db.pool.query('SELECT id, state FROM airbyte_secrets.migration_run');
-      assert.equal(runs.rows.length, 1);
-      assert.equal(runs.rows[0].state, 'interrupted');
-      const again = await runCli(args, { env: vault.cliEnv });
+      const runId = await assertInterrupted(db, run);
+      const again = await runCli(run.args, { env: vault.cliEnv });
       assert.equal(again.code, 0, again.stderr);
       const result = JSON.parse(again.stdout) as { runId: string; resumed: boolean; ok: boolean };
-      assert.equal(result.runId, runs.rows[0].id, 'the same run');
+      assert.equal(result.runId, runId, 'the same run');
       assert.equal(result.resumed, true);
       assert.equal(result.ok, true);
     } finally {
