@@ -35,6 +35,8 @@ export interface CrashTrial {
   /** Milliseconds after the phase started that the interruption came. */
   delayMs: number;
   phase: string;
+  /** How the interrupted command ended: `SIGKILL`, `exit 2`, or `exit 0` (it finished first). */
+  ended: string;
   /** Empty when the trial held; else what broke. */
   defects: string[];
 }
@@ -116,6 +118,7 @@ async function trial(
   let target: TestStore | undefined;
   const defects: string[] = [];
   let phase = '';
+  let ended = '';
   try {
     await seedAirbyteDatabase(pool, {
       actors,
@@ -155,6 +158,7 @@ async function trial(
       interrupt,
     );
     phase = first.phase;
+    ended = first.signal ?? `exit ${first.code}`;
     emulator?.setFaults(undefined);
     defects.push(...interruptionDefects(first));
 
@@ -205,7 +209,7 @@ async function trial(
     await pool.end().catch(() => undefined);
     await db.drop().catch(() => undefined);
   }
-  return { store, interruption, delayMs, phase, defects };
+  return { store, interruption, delayMs, phase, ended, defects };
 }
 
 /** Runs `trials` trials of every interruption kind against every store, in sequence. */
@@ -223,7 +227,7 @@ export async function runCrashTrials(
         const t = await trial(store, interruption, delayMs, options.actors, options.seed + i);
         details.push(t);
         log(
-          `crash ${store} ${interruption} #${i + 1}: ${t.phase} +${delayMs}ms ${t.defects.length ? `DEFECT ${t.defects.join('; ')}` : 'ok'}`,
+          `crash ${store} ${interruption} #${i + 1}: ${t.phase} +${delayMs}ms, ${t.ended}: ${t.defects.length ? `DEFECT ${t.defects.join('; ')}` : 'ok'}`,
         );
       }
       results.push({
@@ -265,10 +269,13 @@ export async function crashBench(argv: string[]): Promise<void> {
     },
     log,
   );
-  console.log('store  interruption  trials  defects');
-  for (const r of results)
+  // `interrupted`: trials whose interruption landed before the command finished.
+  console.log('store  interruption  trials  interrupted  defects');
+  for (const r of results) {
+    const hit = r.details.filter((d) => d.ended !== 'exit 0').length;
     console.log(
-      `${r.store.padEnd(6)} ${r.interruption.padEnd(13)} ${String(r.trials).padStart(6)}  ${r.defects}`,
+      `${r.store.padEnd(6)} ${r.interruption.padEnd(13)} ${String(r.trials).padStart(6)}  ${String(hit).padStart(11)}  ${r.defects}`,
     );
+  }
   if (results.some((r) => r.defects)) process.exitCode = 1;
 }
