@@ -84,7 +84,7 @@ export function timedStore(store: SecretStore, timeline: Timeline, category: str
     capabilities: store.capabilities,
     nameOf: (coordinate) => store.nameOf(coordinate),
     read: (coordinate, options) => t(() => store.read(coordinate, options)),
-    write: (coordinate, value) => t(() => store.write(coordinate, value)),
+    write: (coordinate, value, options) => t(() => store.write(coordinate, value, options)),
     delete: (coordinate, options) => t(() => store.delete(coordinate, options)),
     describe: (coordinate) => t(() => store.describe(coordinate)),
     list: () => timedIterable(store.list(), t),

@@ -1,6 +1,9 @@
+import type { CapacityResult, LatencyResult } from './concurrency.js';
 import type { CopyResult } from './copy.js';
 import type { EndToEndResult } from './end-to-end.js';
+import type { HeldOutResult } from './held-out.js';
 import type { InventoryResult } from './inventory.js';
+import type { ScaleResult } from './scale.js';
 import { dec, int, pct, type Row, ratio, seconds } from './table.js';
 
 /** Goals from the issue. */
@@ -8,7 +11,7 @@ export const GOALS = {
   inventorySeconds: 20,
   inventoryActors: 100_000,
   peakRssMb: 300,
-  quotaShare: 0.9,
+  quotaShare: 0.95,
 } as const;
 
 /** Peak RSS counts as flat when the largest database needs at most this much more than the smallest. */
@@ -139,4 +142,81 @@ function phaseText(r: EndToEndResult): string {
     .map(([phase, at], i) => `${phase} ${dec((starts[i + 1]?.[1] ?? r.wallSeconds) - at)} s`)
     .join(', ')
     .replace(/^(.*?, .*?), /, '$1,\n');
+}
+
+/** Issue 14's targets for the adaptive limit. */
+export const CONCURRENCY_GOALS = {
+  ofBestFixed: 0.9,
+  overSequentialAt20: 15,
+  capacityWithin: 0.1,
+  heldOutOverSequential: 10,
+} as const;
+
+/** Vault at one latency: defaults against the best fixed concurrency of the sweep and a sequential loop. */
+export function latencyRow(r: LatencyResult): Row {
+  const ofBest = r.defaults.secretsPerSecond / r.best.secretsPerSecond;
+  const overSeq = r.defaults.secretsPerSecond / r.sequential.secretsPerSecond;
+  const needSeq = r.latencyMs === 20;
+  const sweep = r.sweep.map((s) => `${s.label}:${int(s.secretsPerSecond)}`).join(' ');
+  const failures = r.defaults.failures + r.best.failures + r.sequential.failures;
+  return {
+    Benchmark: `latency: Vault\n${r.latencyMs} ms`,
+    Setup: `defaults (adaptive, up to 256)\nvs fixed 1…256 vs sequential;\n3 requests per secret`,
+    Size: `defaults 2 × ${int(r.defaults.secrets / 2)} secrets\n(fixed: ≤ ${int(r.best.secrets)} each)`,
+    Time: seconds(r.defaults.wallSeconds),
+    Rate:
+      `defaults ${int(r.defaults.secretsPerSecond)}/s\n` +
+      `best fixed ${r.best.label}: ${int(r.best.secretsPerSecond)}/s\n` +
+      `sequential ${dec(r.sequential.secretsPerSecond)}/s`,
+    Result:
+      `${ratio(ofBest)} of best fixed\n×${dec(overSeq)} over sequential\n` +
+      `limit ${r.defaults.limit ?? '?'} (peak ${r.defaults.peakLimit ?? '?'}), failed ${failures}\n` +
+      `sweep secrets/s ${sweep}`,
+    Goal: `≥ ${CONCURRENCY_GOALS.ofBestFixed} of best fixed${needSeq ? `,\n≥ ${CONCURRENCY_GOALS.overSequentialAt20}× sequential` : ''}`,
+    Met: met(
+      ofBest >= CONCURRENCY_GOALS.ofBestFixed &&
+        (!needSeq || overSeq >= CONCURRENCY_GOALS.overSequentialAt20) &&
+        failures === 0,
+    ),
+  };
+}
+
+export function capacityRow(r: CapacityResult): Row {
+  const off = Math.abs(1 - r.steadyShare);
+  return {
+    Benchmark: 'capacity: Vault\n(server saturates)',
+    Setup: `${r.latencyMs} ms latency, capacity\n${int(r.capacity)} requests/s, queue beyond;\ndefaults`,
+    Size: `${int(r.run.secrets)} secrets`,
+    Time: seconds(r.run.wallSeconds),
+    Rate: `${int(r.steadyRequestsPerSecond)} requests/s steady\n(${int(r.run.requestsPerSecond)} whole run)`,
+    Result: `${ratio(r.steadyShare)} of capacity\nlimit ${r.run.limit ?? '?'} (peak ${r.run.peakLimit ?? '?'}), failed ${r.run.failures}`,
+    Goal: `within ${pct(CONCURRENCY_GOALS.capacityWithin)} of capacity,\nfailures 0`,
+    Met: met(off <= CONCURRENCY_GOALS.capacityWithin && r.run.failures === 0),
+  };
+}
+
+export function heldOutRow(r: HeldOutResult): Row {
+  return {
+    Benchmark: 'held-out: migrate\ndatabase → Vault',
+    Setup: `CLI, default settings,\n${r.latencyMs} ms Vault in its own process`,
+    Size: `${int(r.secrets)} secrets\n(${int(r.actors)} actors)`,
+    Time: `${seconds(r.wallSeconds)}\n(sequential ${seconds(r.sequential.secondsPerSecret * r.secrets)})`,
+    Rate: `${int(r.secrets / r.wallSeconds)} secrets/s\nsequential ${dec(1 / r.sequential.secondsPerSecret)}/s`,
+    Result: `×${dec(r.speedup)} over sequential\n${dec(r.vaultRequests / r.secrets)} Vault requests/secret\n${r.ok ? 'ok' : `NOT ok (exit ${r.exitCode})`}`,
+    Goal: `≥ ${CONCURRENCY_GOALS.heldOutOverSequential}× sequential\n(3 requests/secret)`,
+    Met: met(r.ok && r.speedup >= CONCURRENCY_GOALS.heldOutOverSequential),
+  };
+}
+
+export function scaleRow(r: ScaleResult): Row {
+  return {
+    Benchmark: 'scale: inventory\n+ plan',
+    Setup: 'real PostgreSQL, plan from the\nsecrets table to another\ndatabase, own process',
+    Size: `${int(r.actors)} actors\n${int(r.items)} items (${int(r.copies)} copies)`,
+    Time: `${seconds(r.seconds)}\n(seeding ${seconds(r.seedSeconds)})`,
+    Rate: `${int(r.actorsPerSecond)} actors/s`,
+    Result: `peak RSS ${int(r.peakRssMb)} MB\n(${int(r.baselineRssMb)} MB at start)`,
+    Goal: `1M actors, peak RSS < ${GOALS.peakRssMb} MB`,
+    Met: met(r.actors >= 1_000_000 && r.peakRssMb < GOALS.peakRssMb),
+  };
 }

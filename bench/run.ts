@@ -32,6 +32,11 @@ const HELP = `Usage: npm run bench -- [options]
   --contention <share>    AWS with only this share of its write quota left to us, 0 to skip (default ${DEFAULT_OPTIONS.contentionShare})
   --e2e-actors <n>        actors in the end-to-end migration (default ${DEFAULT_OPTIONS.e2eActors})
   --e2e-concurrency <n>   migrate --concurrency for the end-to-end run (default ${DEFAULT_OPTIONS.e2eConcurrency})
+  --latencies <list>      Vault latencies of the defaults/sequential/sweep rows, ms (default ${DEFAULT_OPTIONS.latencies.join(',')})
+  --latency-secrets <n>   secrets per run of those rows (default ${DEFAULT_OPTIONS.latencySecrets})
+  --capacity <n>          requests/s the capacity row's Vault works through (default ${DEFAULT_OPTIONS.capacity})
+  --held-out-actors <n>   actors of the held-out migrate check (default ${DEFAULT_OPTIONS.heldOutActors}, about 1,200 secrets)
+  --scale-actors <n>      actors of the scale row (default ${DEFAULT_OPTIONS.scaleActors})
   --out <file>            JSON output (default bench/results/latest.json)`;
 
 function positiveNumber(name: string, text: string): number {
@@ -67,6 +72,11 @@ export function parseBenchArgs(
       contention: { type: 'string' },
       'e2e-actors': { type: 'string' },
       'e2e-concurrency': { type: 'string' },
+      latencies: { type: 'string' },
+      'latency-secrets': { type: 'string' },
+      capacity: { type: 'string' },
+      'held-out-actors': { type: 'string' },
+      'scale-actors': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -92,6 +102,11 @@ export function parseBenchArgs(
   }
   if (values['e2e-actors']) o.e2eActors = whole('e2e-actors', values['e2e-actors']);
   if (values['e2e-concurrency']) o.e2eConcurrency = whole('e2e-concurrency', values['e2e-concurrency']);
+  if (values.latencies) o.latencies = values.latencies.split(',').map((l) => positiveNumber('latencies', l));
+  if (values['latency-secrets']) o.latencySecrets = whole('latency-secrets', values['latency-secrets']);
+  if (values.capacity) o.capacity = whole('capacity', values.capacity);
+  if (values['held-out-actors']) o.heldOutActors = whole('held-out-actors', values['held-out-actors']);
+  if (values['scale-actors']) o.scaleActors = whole('scale-actors', values['scale-actors']);
   const out = resolve(values.out ?? fileURLToPath(new URL('./results/latest.json', import.meta.url)));
   return { options: o, out, quick: values.quick === true };
 }

@@ -2,16 +2,27 @@ import { cpus } from 'node:os';
 import { AWS_DEFAULT_QUOTA } from '../src/emulators/aws/index.js';
 import { EMULATOR_KINDS, type EmulatorKind } from '../src/emulators/index.js';
 import { QUOTA_SHARE } from '../src/stores/quotas.js';
+import { benchCapacity, benchLatency, type CapacityResult, type LatencyResult } from './concurrency.js';
 import { autoScale, benchCopy, type CopyResult } from './copy.js';
 import { SPECS_LABEL } from './database.js';
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js';
+import { benchHeldOut, type HeldOutResult } from './held-out.js';
 import { benchInventory, type InventoryResult } from './inventory.js';
-import { copyRow, endToEndRow, inventoryRows } from './rows.js';
+import {
+  capacityRow,
+  copyRow,
+  endToEndRow,
+  heldOutRow,
+  inventoryRows,
+  latencyRow,
+  scaleRow,
+} from './rows.js';
+import { benchScale, type ScaleResult } from './scale.js';
 import type { Row } from './table.js';
 
 const AWS_WRITE_QUOTA = AWS_DEFAULT_QUOTA.write!.rate;
 
-export const SECTIONS = ['inventory', 'copy', 'e2e'] as const;
+export const SECTIONS = ['latency', 'capacity', 'held-out', 'copy', 'scale', 'inventory', 'e2e'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -39,6 +50,20 @@ export interface BenchOptions {
   contentionSeconds: number;
   e2eActors: number;
   e2eConcurrency: number;
+  /** Vault latencies of the defaults / sequential / sweep rows, ms. */
+  latencies: number[];
+  /** Secrets per run of those rows. */
+  latencySecrets: number;
+  /** A fixed-concurrency or sequential run stops after this many seconds (its rate is steady). */
+  latencyCapSeconds: number;
+  /** The capacity row: requests/s the server works through, and how long to run. */
+  capacity: number;
+  capacitySeconds: number;
+  /** Held-out check: actors seeded (about 1.85 secrets each), sequential secrets timed. */
+  heldOutActors: number;
+  heldOutSequential: number;
+  /** Actors of the scale row (inventory and plan in one run). */
+  scaleActors: number;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -55,6 +80,14 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   contentionSeconds: 30,
   e2eActors: 10_000,
   e2eConcurrency: 32,
+  latencies: [2, 20, 100],
+  latencySecrets: 1_200,
+  latencyCapSeconds: 4,
+  capacity: 2_000,
+  capacitySeconds: 12,
+  heldOutActors: 640,
+  heldOutSequential: 60,
+  scaleActors: 1_000_000,
 };
 
 /** Tiny sizes that exercise every module in seconds (the smoke test, `--quick`). */
@@ -68,6 +101,14 @@ export const QUICK_OPTIONS: BenchOptions = {
   contentionSeconds: 1,
   e2eActors: 100,
   e2eConcurrency: 8,
+  latencies: [20],
+  latencySecrets: 40,
+  latencyCapSeconds: 1,
+  capacity: 500,
+  capacitySeconds: 1,
+  heldOutActors: 20,
+  heldOutSequential: 5,
+  scaleActors: 2_000,
 };
 
 export interface BenchReport {
@@ -86,6 +127,10 @@ export interface BenchReport {
   calibration: CopyResult[];
   contention: CopyResult | null;
   endToEnd: EndToEndResult | null;
+  latency: LatencyResult[];
+  capacity: CapacityResult | null;
+  heldOut: HeldOutResult | null;
+  scale: ScaleResult | null;
 }
 
 /** Runs the chosen sections in order and gathers one table's rows plus every raw figure. */
@@ -111,7 +156,49 @@ export async function runBenchmarks(
     calibration: [],
     contention: null,
     endToEnd: null,
+    latency: [],
+    capacity: null,
+    heldOut: null,
+    scale: null,
   };
+  if (options.sections.includes('latency')) {
+    for (const latencyMs of options.latencies) {
+      log(`latency: Vault at ${latencyMs} ms, defaults vs sequential vs fixed 1…256`);
+      const r = await benchLatency({
+        latencyMs,
+        secrets: options.latencySecrets,
+        capSeconds: options.latencyCapSeconds,
+        log,
+      });
+      report.latency.push(r);
+      report.rows.push(latencyRow(r));
+    }
+  }
+  if (options.sections.includes('capacity')) {
+    log(`capacity: Vault at ${options.latencyMs} ms serving at most ${options.capacity} requests/s`);
+    report.capacity = await benchCapacity({
+      latencyMs: options.latencyMs,
+      capacity: options.capacity,
+      seconds: options.capacitySeconds,
+    });
+    report.rows.push(capacityRow(report.capacity));
+  }
+  if (options.sections.includes('held-out')) {
+    log(
+      `held-out: migrate ${options.heldOutActors} actors' secrets from the database to Vault at 20 ms (CLI)`,
+    );
+    report.heldOut = await benchHeldOut({
+      latencyMs: 20,
+      actors: options.heldOutActors,
+      sequentialSecrets: options.heldOutSequential,
+    });
+    report.rows.push(heldOutRow(report.heldOut));
+  }
+  if (options.sections.includes('scale')) {
+    log(`scale: seeding ${options.scaleActors} actors (generate_series), then inventory and plan in a child`);
+    report.scale = await benchScale(options.scaleActors);
+    report.rows.push(scaleRow(report.scale));
+  }
   if (options.sections.includes('inventory')) {
     for (const actors of options.inventoryActors) {
       log(`inventory: seeding ${actors} actors, then reading them in a child process`);

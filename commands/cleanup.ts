@@ -17,7 +17,7 @@ export default class Cleanup extends BaseCommand {
   static override summary =
     'After the switch, delete from the old store what the new store verifiably holds.';
   static override description =
-    "Deletes from the old store only the referenced secrets whose identical value is in the store Airbyte uses now. For the database store this removes the plaintext rows of the secrets table; cloud stores use their recovery window unless --hard. Deleting needs positive evidence that Airbyte uses the other store: --airbyte-uses typed by you, Airbyte's values file (--airbyte-values) or its env (SECRET_PERSISTENCE); with none it refuses (exit 2). Asks on a terminal (--yes skips), a dry run otherwise or with --dry-run. Every deletion is journaled (coordinates only): 'runs show' lists them and --undo puts them back.";
+    "Deletes from the old store only the referenced secrets whose identical value is in the store Airbyte uses now. For the database store this removes the plaintext rows of the secrets table; cloud stores use their recovery window unless --hard. Deleting needs positive evidence that Airbyte uses the other store: --airbyte-uses typed by you, Airbyte's values file (--airbyte-values) or its env (SECRET_PERSISTENCE); with none it refuses (exit 2). Asks on a terminal (--yes skips), a dry run otherwise or with --dry-run. Every deletion is journaled (coordinates only): 'runs show' lists them and --undo puts them back. Exit 0, 1 when secrets were kept (a value differs or is missing in the store Airbyte uses), 2 on usage, configuration or connection errors.";
   static override examples = [
     example(
       'What would be removed from the database table',

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../src/cli/base-command.js';
+import { BaseCommand, hiddenBaseFlags } from '../src/cli/base-command.js';
 import { runDemo } from '../src/demo/run-demo.js';
 import type { DemoSummary } from '../src/demo/summary.js';
 import { EMULATOR_KINDS, type EmulatorKind } from '../src/emulators/index.js';
@@ -21,10 +21,7 @@ reference verified in the target, 1 otherwise.`;
     '<%= config.bin %> <%= command.id %> --json',
   ];
   // The demo brings its own database and journal: --database-url and --journal-schema do not apply.
-  static override baseFlags: typeof BaseCommand.baseFlags = {
-    'database-url': { ...BaseCommand.baseFlags['database-url'], hidden: true },
-    'journal-schema': { ...BaseCommand.baseFlags['journal-schema'], hidden: true },
-  };
+  static override baseFlags = hiddenBaseFlags('database-url', 'journal-schema');
   static override flags = {
     to: Flags.string({
       summary: 'Store to migrate to (an emulator of it runs on 127.0.0.1).',

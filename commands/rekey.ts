@@ -33,7 +33,7 @@ export default class Rekey extends BaseCommand {
       const conflicts = plan.items.some((i) => i.action === 'conflict');
       return this.finish(plan, renderRekeyPlan, conflicts);
     }
-    const result = await runRekey(options);
+    const result = await runRekey({ ...options, signal: this.stopSignal });
     return this.finish(result, renderRekeyResult, !result.ok);
   }
 }

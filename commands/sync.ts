@@ -1,8 +1,6 @@
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { example } from '../src/cli/examples.js';
-import { stopOnSignal } from '../src/cli/signals.js';
-import { fromStoreFlags, limitFlags, targetStoreFlags, toStoreFlags } from '../src/cli/store-flags.js';
+import { syncFlags, syncRequest } from '../src/cli/sync-flags.js';
 import { renderSync, renderSyncPass } from '../src/report/sync.js';
 import { type SyncResult, syncStores } from '../src/sync/index.js';
 
@@ -10,7 +8,7 @@ export default class Sync extends BaseCommand {
   static override summary =
     'Keep two stores complete for every reference while Airbyte is switched from one to the other.';
   static override description =
-    'Every coordinate a configuration references that only one of the two stores holds is copied to the other (read back, verified, journaled without its value), in both directions, so pods still on the old store and pods already on the new one find every secret during a rolling upgrade. Different values under one coordinate are reported as conflicts and never overwritten. One pass, or with --follow a pass every --interval seconds over the rows changed since the last one, until SIGINT/SIGTERM (the pass in flight finishes; exit 0). Exit 1 when a copy failed or a conflict needs a human.';
+    'Every coordinate a configuration references that only one of the two stores holds is copied to the other (read back, verified, journaled without its value), in both directions, so pods still on the old store and pods already on the new one find every secret during a rolling upgrade. Different values under one coordinate are reported as conflicts and never overwritten. One pass, or with --follow a pass every --interval seconds over the rows changed since the last one, until SIGINT/SIGTERM (the pass in flight finishes; exit 0). A single pass stopped by SIGINT/SIGTERM finishes the copies in flight, is marked interrupted and exits 130, printing the command that resumes it. Exit 0, 1 when a copy failed or a conflict needs a human, 2 on usage, configuration or connection errors.';
   static override examples = [
     example(
       'One pass: copy what either store lacks',
@@ -25,33 +23,20 @@ export default class Sync extends BaseCommand {
       '--from database --to aws --aws-region eu-west-1',
     ),
   ];
-  static override flags = {
-    ...fromStoreFlags,
-    ...toStoreFlags,
-    ...targetStoreFlags,
-    ...limitFlags,
-    follow: Flags.boolean({ summary: 'Keep polling until SIGINT/SIGTERM.' }),
-    interval: Flags.integer({ summary: 'Seconds between passes with --follow.', default: 5, min: 1 }),
-    resume: Flags.string({ summary: 'Resume this sync run id (default: the newest unfinished one).' }),
-  };
+  static override flags = syncFlags;
 
   async run(): Promise<SyncResult> {
     const { flags } = await this.parse(Sync);
     const db = await this.openDatabase(flags, (flags.concurrency ?? 16) + 4);
     const from = await this.openStore('from', flags, db);
     const to = await this.openStore('to', flags, db);
-    const stop = stopOnSignal();
-    this.resources.defer(async () => stop.dispose());
     const result = await syncStores({
       pool: db.pool,
       from,
       to,
-      journalSchema: flags['journal-schema'],
-      follow: flags.follow,
-      intervalMs: flags.interval * 1000,
-      stop: stop.signal,
-      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-      ...(flags.resume ? { resume: flags.resume } : {}),
+      ...syncRequest(flags),
+      stop: this.stopSignal,
+      onProgress: this.onProgress,
       onPass: (pass) => {
         this.endProgress();
         if (!this.jsonEnabled()) this.log(renderSyncPass(pass));

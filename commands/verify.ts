@@ -11,7 +11,7 @@ export default class Verify extends BaseCommand {
   static override summary =
     'Check that every secret reference in Airbyte resolves in a store, the way Airbyte reads it.';
   static override description =
-    "Resolves every reference in the config database (actor configs, OAuth parameters, webhook configs, secret_config rows) against the store as Airbyte's hydration does, fallbacks included; a missing or blank value fails. With --compare, also checks that a second store holds identical values. Exit 1 when anything does not resolve; with --baseline <run>, only when something fails that did not already fail before that run (each new missing reference says which store holds it).";
+    "Resolves every reference in the config database (actor configs, OAuth parameters, webhook configs, secret_config rows) against the store as Airbyte's hydration does, fallbacks included; a missing or blank value fails. With --compare, also checks that a second store holds identical values. Exit 1 when anything does not resolve; with --baseline <run>, only when something fails that did not already fail before that run (each new missing reference says which store holds it); 2 on usage, configuration or connection errors.";
   static override examples = [
     example('Verify the store Airbyte uses now (from its env)'),
     example(

@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, CommandHelp, Config } from '@oclif/core';
+import { exitCodeMarkdown } from '../src/cli/exit-codes.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const README = join(ROOT, 'README.md');
@@ -60,6 +61,17 @@ export function withReference(readme: string, reference: string): string {
   return readme.slice(0, start) + block + readme.slice(stop + STOP.length);
 }
 
+const EXIT_START = '<!-- exit-codes -->';
+const EXIT_STOP = '<!-- exit-codesstop -->';
+
+/** README.md with the exit-code table (src/cli/exit-codes.ts) between its markers, when they are there. */
+export function withExitCodes(readme: string, table = exitCodeMarkdown()): string {
+  const start = readme.indexOf(EXIT_START);
+  const stop = readme.indexOf(EXIT_STOP);
+  if (start === -1 || stop === -1 || stop < start) return readme;
+  return `${readme.slice(0, start)}${EXIT_START}\n${table}\n${readme.slice(stop)}`;
+}
+
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to dashes. */
 function anchor(heading: string): string {
   return heading
@@ -75,11 +87,11 @@ function firstLine(text: string | undefined): string {
 async function main(argv: string[]): Promise<number> {
   const check = argv.includes('--check');
   const current = existsSync(README) ? readFileSync(README, 'utf8') : '';
-  const next = withReference(current, await renderCommandReference());
+  const next = withExitCodes(withReference(current, await renderCommandReference()));
   if (check) {
     if (next === current) return 0;
     process.stderr.write(
-      'README.md: the command reference is out of date; run `npm run readme` and commit it\n',
+      'README.md: the command reference or the exit-code table is out of date; run `npm run readme` and commit it\n',
     );
     return 1;
   }

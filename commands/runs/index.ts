@@ -1,8 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { example } from '../../src/cli/examples.js';
-import type { RunRow } from '../../src/journal/index.js';
-import { recordedRuns } from '../../src/journal/recorded-runs.js';
+import { type ListedRun, recordedRuns } from '../../src/journal/recorded-runs.js';
 import { renderRuns } from '../../src/report/migration.js';
 
 export default class Runs extends BaseCommand {
@@ -12,7 +11,7 @@ export default class Runs extends BaseCommand {
   static override examples = [example('The last runs'), example('As JSON', '--limit 5 --json')];
   static override flags = { limit: Flags.integer({ summary: 'How many runs.', default: 20, min: 1 }) };
 
-  async run(): Promise<{ runs: RunRow[] }> {
+  async run(): Promise<{ runs: ListedRun[] }> {
     const { flags } = await this.parse(Runs);
     const db = await this.openDatabase(flags, 2);
     const runs = await recordedRuns(db.pool, flags['journal-schema'], flags.limit);

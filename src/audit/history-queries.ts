@@ -100,13 +100,14 @@ export async function selectRunBefore(
   db: Queryable,
   schema: string,
   before: string,
+  store: string,
 ): Promise<AuditRunRow | null> {
   const r = await db.query<AuditRunRow>(
     `SELECT * FROM ${t(schema, 'audit_run')}
-      WHERE started_at < $1::timestamptz
+      WHERE started_at < $1::timestamptz AND store = $2
       ORDER BY started_at DESC, id DESC
       LIMIT 1`,
-    [before],
+    [before, store],
   );
   return r.rows[0] ?? null;
 }

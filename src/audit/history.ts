@@ -91,8 +91,9 @@ export async function recordAuditRun(
 }
 
 /**
- * Compares a report with the most recent run recorded before it started (so it works whether or
- * not this report was already recorded). Findings are matched by their stable id.
+ * Compares a report with the most recent run of the same store (`summary.store`, the store's
+ * description) recorded before it started (so it works whether or not this report was already
+ * recorded): an audit of another store is never a baseline. Findings are matched by their stable id.
  */
 export async function compareWithLastRun(
   db: HistoryDb,
@@ -101,7 +102,7 @@ export async function compareWithLastRun(
 ): Promise<AuditComparison> {
   const schema = schemaOf(history);
   const current = uniqueById(report.findings);
-  const previous = await q.selectRunBefore(db, schema, report.summary.startedAt);
+  const previous = await q.selectRunBefore(db, schema, report.summary.startedAt, report.summary.store);
   if (!previous) return { previousRun: null, new: current, open: [], resolved: [] };
 
   const before = await q.selectRunFindings(db, schema, previous.id);

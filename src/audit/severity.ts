@@ -1,4 +1,5 @@
 import { UsageError } from '../util/errors.js';
+import { didYouMean } from '../util/nearest.js';
 import {
   FINDING_CATEGORIES,
   type Finding,
@@ -89,7 +90,7 @@ export function parseFailOn(input: string | readonly string[]): FailOnRule {
       categories.add(word);
     } else {
       throw new UsageError(
-        `--fail-on: unknown value "${word}". Use a severity (${SEVERITIES.join(', ')}), ` +
+        `--fail-on: unknown value "${word}".${didYouMean(word, [...SEVERITIES, ...FINDING_CATEGORIES, 'none'])} Use a severity (${SEVERITIES.join(', ')}), ` +
           `a category (${FINDING_CATEGORIES.join(', ')}), or none`,
       );
     }

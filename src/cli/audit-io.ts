@@ -1,15 +1,18 @@
 import { Flags } from '@oclif/core';
 import type { ComparedAuditReport } from '../audit/comparison.js';
+import {
+  type FilteredReport,
+  type FindingFilter,
+  filterReport,
+  parseFindingFilter,
+  SHOW_ALL,
+} from '../audit/filter.js';
 import type { AuditStore } from '../audit/index.js';
 import type { ScheduledAuditOptions } from '../audit/scheduled.js';
-import {
-  type FailOnRule,
-  failingFindings,
-  formatFailOn,
-  NEVER_FAIL,
-  parseFailOn,
-} from '../audit/severity.js';
+import { type FailOnRule, failingFindings, formatFailOn, parseFailOn } from '../audit/severity.js';
+import { SEVERITIES } from '../audit/types.js';
 import { parseReportFormats, type ReportFormat, type WrittenReport, writeReports } from '../report/index.js';
+import { sortFindings } from '../report/tally.js';
 import { StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
@@ -20,19 +23,46 @@ import { limitFlags, storeInUseFlags, targetStoreFlags } from './store-flags.js'
  * and what the run exits with. Kept here so the command stays flags and rendering.
  */
 
+/** `audit` fails on critical findings unless told otherwise (`--fail-on none` never fails). */
+export const DEFAULT_FAIL_ON = 'critical';
+
+const SHOWN =
+  'Narrows the table and the Markdown report; JSON, SARIF and HTML reports, --json, the recorded history, --compare and the exit code (--fail-on) still see every finding.';
+
 export const auditFlags = {
   ...targetStoreFlags,
   ...limitFlags,
   ...storeInUseFlags,
   format: Flags.string({ summary: 'Report formats, comma-separated: table, json, sarif, markdown, html.' }),
   output: Flags.string({ summary: 'File or directory for the reports (one file per format).' }),
-  'fail-on': Flags.string({ summary: 'Exit 1 when findings of these categories or severities exist.' }),
+  'fail-on': Flags.string({
+    summary: 'Exit 1 when findings of these categories or severities exist (none: never).',
+    description:
+      'Decided over all findings, whatever --severity, --category or --limit show. A severity means that severity or worse.',
+    default: DEFAULT_FAIL_ON,
+  }),
   compare: Flags.string({ summary: 'Mark findings new, open or resolved since a run.', options: ['last'] }),
   history: Flags.boolean({ summary: "Record the run in the tool's schema.", default: true, allowNo: true }),
+  severity: Flags.string({
+    summary: `Show findings of this severity or worse (${SEVERITIES.join(', ')}).`,
+    description: SHOWN,
+  }),
+  category: Flags.string({
+    summary: 'Show only findings of this category (repeatable, or comma-separated).',
+    description: SHOWN,
+    multiple: true,
+  }),
+  limit: Flags.integer({
+    summary: 'Show at most this many findings, worst first.',
+    description: SHOWN,
+    min: 1,
+  }),
 };
 
 export interface AuditRequest {
   rule: FailOnRule;
+  /** What the table and the Markdown report show. */
+  filter: FindingFilter;
   targets: ReportTargets;
   /** For `runScheduledAudit`, store and progress aside. */
   options: Omit<ScheduledAuditOptions, 'store' | 'onStoreProgress'>;
@@ -48,13 +78,18 @@ export function auditRequest(
     history: boolean;
     'journal-schema': string;
     concurrency?: number | undefined;
+    severity?: string | undefined;
+    category?: string[] | undefined;
+    limit?: number | undefined;
   },
   json: boolean,
 ): AuditRequest {
-  const rule = flags['fail-on'] ? parseFailOn(flags['fail-on']) : NEVER_FAIL;
+  const rule = parseFailOn(flags['fail-on'] ?? DEFAULT_FAIL_ON);
+  const filter = parseFindingFilter(flags);
   const targets = reportTargets(flags, json);
   return {
     rule,
+    filter,
     targets,
     options: {
       record: flags.history,
@@ -126,14 +161,26 @@ export function reportTargets(
   };
 }
 
-/** Writes every asked report; nothing when no `--format` was given. */
+/** The report as the table and the Markdown report show it (`--severity`, `--category`, `--limit`). */
+export function shownReport(report: ComparedAuditReport, filter: FindingFilter): FilteredReport {
+  return filterReport(report, filter, sortFindings);
+}
+
+/**
+ * Writes every asked report (Markdown and table with only the findings shown: `--severity`,
+ * `--category`, `--limit`); nothing without `--format`. Returns the report as shown too, for the table.
+ */
 export async function writeAuditReports(
   report: ComparedAuditReport,
   targets: ReportTargets,
-): Promise<WrittenReport[]> {
-  if (targets.formats.length === 0) return [];
-  return writeReports(report, {
+  filter: FindingFilter = SHOW_ALL,
+): Promise<{ written: WrittenReport[]; shown: FilteredReport }> {
+  const shown = shownReport(report, filter);
+  if (targets.formats.length === 0) return { written: [], shown };
+  const written = await writeReports(report, {
     formats: targets.formats,
     ...(targets.output ? { output: targets.output } : {}),
+    shown: { markdown: shown.report, table: shown.report },
   });
+  return { written, shown };
 }

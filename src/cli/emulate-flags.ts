@@ -15,6 +15,10 @@ export const emulateFlags = {
     default: '127.0.0.1',
   }),
   latency: Flags.integer({ summary: 'Milliseconds added to every response.', default: 0, min: 0 }),
+  capacity: Flags.integer({
+    summary: 'Requests per second the server works through; beyond it requests queue and latency rises.',
+    min: 1,
+  }),
   quota: Flags.boolean({
     summary: "Enforce the provider's published quota.",
     default: true,
@@ -28,6 +32,7 @@ export function emulatorOptions(flags: {
   port: number;
   host: string;
   latency: number;
+  capacity?: number | undefined;
   quota: boolean;
   'fault-rate'?: string | undefined;
 }): EmulatorOptions {
@@ -36,6 +41,7 @@ export function emulatorOptions(flags: {
     port: flags.port,
     host: flags.host,
     latencyMs: flags.latency,
+    ...(flags.capacity ? { capacity: flags.capacity } : {}),
     ...(flags.quota ? {} : { quota: false }),
     ...(faultRate ? { faults: { rate: faultRate, seed: Date.now() } } : {}),
   };

@@ -4,12 +4,14 @@ import type { RekeyOptions } from '../rekey/types.js';
 import { kindWithKeyFlag, type StoreKind, storeDefinition } from '../stores/registry.js';
 import { parseTags } from '../stores/tags.js';
 import { UsageError } from '../util/errors.js';
+import { logFlags } from './log-flags.js';
 import { limitFlags, storeInUseFlags, targetStoreFlags } from './store-flags.js';
 
 const KEY_FLAGS = ['aws-kms-key-id', 'gcp-kms-key'] as const;
 
 /** `rekey`'s flags: the store in use, what to select, what to change, and how the run goes. */
 export const rekeyFlags = {
+  ...logFlags,
   ...targetStoreFlags,
   ...limitFlags,
   ...storeInUseFlags,

@@ -68,13 +68,14 @@ export const targetStoreFlags: Record<string, StringFlag | BooleanFlag> = Object
 /** Pacing of the target store (of the source for commands without a target); defaults from each provider's quota. */
 export const limitFlags = {
   concurrency: Flags.integer({
-    summary: 'Store requests in flight at once (default per store: 8 for database and Vault, 16 for clouds).',
+    summary:
+      'Most store requests in flight at once (default: adaptive, from 8-16 up to 256 for Vault, 128 for clouds, the pool size for the database).',
     min: 1,
     helpGroup: 'LIMITS',
   }),
   rate: floatFlag({
     summary:
-      "Requests per second: writes for AWS, Google and Azure, every request for database and Vault (default: 0.95 × the provider's published quota; slows down when throttled).",
+      "Requests per second: writes for AWS, Google and Azure, every request for database and Vault (default: 0.97 × the provider's published quota; slows down when throttled, to just under what the service admits).",
     helpGroup: 'LIMITS',
   }),
 };

@@ -48,6 +48,12 @@ export interface EmulatorOptions {
   port?: number;
   /** Milliseconds added to every response, a stand-in for a real round trip. */
   latencyMs?: number;
+  /**
+   * Requests per second the server can work through. Below it every answer takes `latencyMs`;
+   * beyond it requests queue (one FIFO server, each request 1/capacity s of work) and the round
+   * trip rises with the queue, as on a saturated server. Unlimited when absent.
+   */
+  capacity?: number;
   /** Quota per operation class; `false` disables it. Each emulator has its provider's published figures as default. */
   quota?: Record<string, QuotaRule> | false;
   faults?: FaultOptions;
@@ -84,6 +90,8 @@ export interface RunningEmulator {
 export class EmulatorControls {
   readonly log: RequestLogEntry[] = [];
   readonly latencyMs: number;
+  readonly #serviceMs: number;
+  #nextFree = 0;
   readonly #started = performance.now();
   readonly #buckets = new Map<string, TokenBucket>();
   #faults: FaultOptions | undefined;
@@ -93,6 +101,7 @@ export class EmulatorControls {
 
   constructor(options: EmulatorOptions, defaultQuota: Record<string, QuotaRule>) {
     this.latencyMs = options.latencyMs ?? 0;
+    this.#serviceMs = options.capacity && options.capacity > 0 ? 1000 / options.capacity : 0;
     const quota = options.quota === false ? {} : (options.quota ?? defaultQuota);
     for (const [cls, rule] of Object.entries(quota)) {
       this.#buckets.set(cls, new TokenBucket(rule.rate, rule.burst ?? Math.max(1, rule.rate)));
@@ -106,9 +115,15 @@ export class EmulatorControls {
     this.#random = mulberry32(faults?.seed ?? 1);
   }
 
-  /** Waits the configured latency. */
+  /** Waits the configured latency, plus the queue in front of the server when it has a capacity. */
   async delay(): Promise<void> {
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    let wait = this.latencyMs;
+    if (this.#serviceMs > 0) {
+      const now = performance.now();
+      this.#nextFree = Math.max(now, this.#nextFree) + this.#serviceMs;
+      wait += this.#nextFree - now;
+    }
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
 
   /**

@@ -19,6 +19,8 @@ export interface RunContext {
   /** Reads the given rows afresh (steps that rewrite rows re-read them). */
   readRows: (only: Partial<Record<HolderKind, string[]>>) => AsyncIterable<HolderRow>;
   onProgress?: (e: ProgressEvent) => void;
+  /** Aborted on SIGINT/SIGTERM: steps start no new item (the ones in flight finish). */
+  signal?: AbortSignal;
 }
 
 /** A journal item patch, as the steps write them. */

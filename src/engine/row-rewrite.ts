@@ -40,11 +40,11 @@ export async function forPlannedRows<T extends Pick<RowItem, 'key' | 'holder' | 
     if (planned) planned.items.push(item);
     else byRow.set(k, { holder: item.holder, rowId: item.rowId, items: [item] });
   }
-  if (byRow.size === 0) return;
+  if (byRow.size === 0 || ctx.signal?.aborted) return;
   let done = 0;
   ctx.onProgress?.({ phase, done, total: byRow.size });
   const rows = [...byRow.values()];
-  for (let i = 0; i < rows.length; i += ROW_BATCH) {
+  for (let i = 0; i < rows.length && !ctx.signal?.aborted; i += ROW_BATCH) {
     const batch = rows.slice(i, i + ROW_BATCH);
     const only: Partial<Record<HolderKind, string[]>> = {};
     for (const { holder, rowId } of batch) only[holder] = [...(only[holder] ?? []), rowId];
@@ -54,10 +54,15 @@ export async function forPlannedRows<T extends Pick<RowItem, 'key' | 'holder' | 
       if (planned) read.push({ row, planned: planned.items });
     }
     const seen = new Set(read.map(({ row }) => `${row.holder}:${row.rowId}`));
-    await forEachConcurrent(read, ctx.concurrency, async ({ row, planned }) => {
-      await handle(row, planned);
-      ctx.onProgress?.({ phase, done: ++done, total: byRow.size });
-    });
+    await forEachConcurrent(
+      read,
+      ctx.concurrency,
+      async ({ row, planned }) => {
+        await handle(row, planned);
+        ctx.onProgress?.({ phase, done: ++done, total: byRow.size });
+      },
+      ctx.signal,
+    );
     // Rows deleted or tombstoned since the plan: nothing left to do there.
     for (const gone of batch.filter((r) => !seen.has(`${r.holder}:${r.rowId}`))) {
       for (const item of gone.items) {

@@ -6,7 +6,7 @@ import { isConnectionLost, type WriterLock, withWriterLock } from '../journal/wr
 import { isStoreUnreachable } from '../stores/errors.js';
 import { storeIdentity } from '../stores/identity.js';
 import type { SecretStore } from '../stores/types.js';
-import { UsageError } from '../util/errors.js';
+import { InterruptedError, UsageError } from '../util/errors.js';
 import type { RunContext } from './context.js';
 import { finishRunFromItems, journalPlannedItems, type PlannedItem, type RunOutcome } from './items.js';
 import type { ProgressEvent } from './progress.js';
@@ -34,6 +34,11 @@ export interface RunDefinition<Plan, Done, Check> {
   concurrency: number;
   writeSource: boolean;
   onProgress?: ((e: ProgressEvent) => void) | undefined;
+  /**
+   * Aborted on SIGINT/SIGTERM: the steps finish the items in flight and start no more, the run is
+   * marked `interrupted` (a later attempt resumes it) and an `InterruptedError` is thrown.
+   */
+  signal?: AbortSignal | undefined;
   /**
    * Plans this attempt, knowing the run it resumes (whose items hold the names already chosen):
    * the plan, the items to journal before the first store write, and the run's options.
@@ -92,6 +97,7 @@ async function runLocked<Plan, Done, Check>(
   const { source, target } = definition;
   const previous = await previousRun(definition, journal);
   const { plan, items, options } = await definition.plan(journal, previous);
+  if (definition.signal?.aborted) throw new InterruptedError(previous?.id);
 
   const runId = previous?.id ?? randomUUID();
   // A second writer's message names this run; losing the lock's connection stops the run.
@@ -128,14 +134,20 @@ async function runLocked<Plan, Done, Check>(
     concurrency: definition.concurrency,
     readRows: (only) => readInventory(definition.pool, { only }),
     ...(definition.onProgress ? { onProgress: definition.onProgress } : {}),
+    ...(definition.signal ? { signal: definition.signal } : {}),
   };
   try {
     const done = await definition.execute(ctx, plan);
+    if (definition.signal?.aborted) {
+      await journal.markRun(runId, 'interrupted');
+      throw new InterruptedError(runId);
+    }
     const check = await definition.verify(ctx, plan, done);
     if (journal.lost) throw journal.lost;
     const outcome = await finishRunFromItems(journal, runId, definition.counts(plan));
     return { ...outcome, runId, resumed: Boolean(previous), plan, done, check };
   } catch (err) {
+    if (err instanceof InterruptedError) throw err;
     const cause = interruption(err, journal);
     await journal.markRun(runId, cause ? 'interrupted' : 'failed').catch(() => undefined);
     if (!cause) throw err;

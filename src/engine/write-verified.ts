@@ -1,6 +1,6 @@
 import type { Journal } from '../journal/index.js';
 import { isStoreUnreachable, StoreError } from '../stores/errors.js';
-import type { SecretStore, WriteOutcome } from '../stores/types.js';
+import type { SecretStore, WriteOptions, WriteOutcome } from '../stores/types.js';
 import type { SecretValue } from '../util/secret-value.js';
 
 /**
@@ -11,8 +11,9 @@ export async function writeVerified(
   store: SecretStore,
   coordinate: string,
   value: SecretValue,
+  options?: WriteOptions,
 ): Promise<WriteOutcome> {
-  const outcome = await store.write(coordinate, value);
+  const outcome = await store.write(coordinate, value, options);
   const back = await store.read(coordinate);
   if (!value.equals(back)) {
     throw new StoreError({
@@ -40,9 +41,10 @@ export async function writeAhead(
   store: SecretStore,
   coordinate: string,
   value: SecretValue,
+  options?: WriteOptions,
 ): Promise<WriteOutcome> {
   await ctx.journal.intendWrite(ctx.runId, itemKey, side);
-  return writeVerified(store, coordinate, value);
+  return writeVerified(store, coordinate, value, options);
 }
 
 /**

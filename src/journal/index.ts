@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import type pg from 'pg';
 import * as q from './queries.js';
+import { findRun } from './run-id.js';
 import { DEFAULT_JOURNAL_SCHEMA, ensureJournalSchema } from './schema.js';
 
 export type { ItemAction, ItemRow, PreImageRow, ReferenceChange, RunRow } from './queries.js';
@@ -58,8 +59,9 @@ export class Journal {
   markRun(id: string, state: q.RunRow['state']) {
     return q.updateRun(this.pool, this.schema, id, { state });
   }
-  run(id: string) {
-    return q.selectRun(this.pool, this.schema, id);
+  /** A run by its id or a unique prefix of it (`src/journal/run-id.ts`): ambiguous is a usage error. */
+  run(idOrPrefix: string) {
+    return findRun(this.pool, this.schema, idOrPrefix);
   }
   runs(limit = 50) {
     return q.selectRuns(this.pool, this.schema, limit);
@@ -95,6 +97,9 @@ export class Journal {
   }
   items(runId: string, filter?: { action?: string; state?: string }) {
     return q.selectItems(this.pool, this.schema, runId, filter);
+  }
+  itemStates(runIds: readonly string[]) {
+    return q.countItemStates(this.pool, this.schema, runIds);
   }
   itemCounts(runId: string) {
     return q.countItems(this.pool, this.schema, runId);

@@ -337,6 +337,23 @@ export async function countItems(
   return r.rows.map((x) => ({ action: x.action, state: x.state, n: Number(x.n) }));
 }
 
+/** Items per state for each of `runIds` (for runs not finished, whose `counts` are not written yet). */
+export async function countItemStates(
+  db: Queryable,
+  schema: string,
+  runIds: readonly string[],
+): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>();
+  if (runIds.length === 0) return out;
+  const r = await db.query<{ run_id: string; state: string; n: string }>(
+    `SELECT run_id::text AS run_id, state, count(*) AS n FROM ${t(schema, 'migration_item')}
+      WHERE run_id::text = ANY($1::text[]) GROUP BY 1, 2 ORDER BY 1, 2`,
+    [runIds],
+  );
+  for (const x of r.rows) out.set(x.run_id, { ...out.get(x.run_id), [x.state]: Number(x.n) });
+  return out;
+}
+
 export async function insertPreImage(
   db: Queryable,
   schema: string,

@@ -96,6 +96,7 @@ async function cleanupLocked(options: CleanupOptions): Promise<CleanupResult> {
   const journal = options.apply ? await startCleanupRun(options, evidence) : undefined;
   if (journal) result.runId = journal.runId;
   let done = 0;
+  options.onProgress?.({ phase: 'cleanup', done, total: coordinates.size });
   await forEachConcurrent(coordinates, options.concurrency ?? 8, async (coordinate) => {
     try {
       const [inOld, inCurrent] = await Promise.all([

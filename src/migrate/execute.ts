@@ -3,7 +3,7 @@ import { createSecretReference } from '../airbyte/rewrite-queries.js';
 import { type HolderRow, isNodeKind } from '../airbyte/types.js';
 import type { RunContext } from '../engine/context.js';
 import { mintCoordinate } from '../engine/coordinates.js';
-import { copyCoordinates } from '../engine/copy.js';
+import { type CopyKnowledge, copyCoordinates } from '../engine/copy.js';
 import { forPlannedRows, type RowRewrite, rewriteRow } from '../engine/row-rewrite.js';
 import { referencedCoordinates } from '../engine/verify.js';
 import { failure, writeAhead } from '../engine/write-verified.js';
@@ -26,9 +26,13 @@ export function assignCoordinates(items: PlanItem[], newUuid?: () => string): Re
 }
 
 /** Copy phase: each referenced coordinate from source to target, verified, journaled. */
-export async function copyReferenced(ctx: RunContext, items: PlanItem[]): Promise<void> {
+export async function copyReferenced(
+  ctx: RunContext,
+  items: PlanItem[],
+  known: CopyKnowledge = {},
+): Promise<void> {
   const copies = items.filter((i): i is CopyItem => i.action === 'copy');
-  await copyCoordinates(ctx, copies, 'the source store no longer has a value');
+  await copyCoordinates(ctx, copies, 'the source store no longer has a value', known);
 }
 
 /**
@@ -37,8 +41,12 @@ export async function copyReferenced(ctx: RunContext, items: PlanItem[]): Promis
  * transaction that first checks the row still holds what was read. Rows are read afresh in small
  * batches, each in its own short read, so no transaction stays open while others write.
  */
-export async function extractPlaintext(ctx: RunContext, extracts: ReadyExtractItem[]): Promise<void> {
-  await forPlannedRows(ctx, extracts, 'extract', (row, planned) => extractRow(ctx, row, planned));
+export async function extractPlaintext(
+  ctx: RunContext,
+  extracts: ReadyExtractItem[],
+  readBack?: (coordinate: string) => void,
+): Promise<void> {
+  await forPlannedRows(ctx, extracts, 'extract', (row, planned) => extractRow(ctx, row, planned, readBack));
   await removeSupersededCopies(ctx);
 }
 
@@ -74,7 +82,12 @@ async function removeSupersededCopies(ctx: RunContext): Promise<void> {
   }
 }
 
-async function extractRow(ctx: RunContext, row: HolderRow, planned: ReadyExtractItem[]): Promise<void> {
+async function extractRow(
+  ctx: RunContext,
+  row: HolderRow,
+  planned: ReadyExtractItem[],
+  readBack?: (coordinate: string) => void,
+): Promise<void> {
   const ready: RowRewrite[] = [];
   for (const item of planned) {
     const record = row.records.find((r) => r.path === item.path);
@@ -88,10 +101,21 @@ async function extractRow(ctx: RunContext, row: HolderRow, planned: ReadyExtract
     // Only while this row is handled: the rewrite compares the row's value with it.
     const value = record.node.value;
     try {
-      const targetOutcome = await writeAhead(ctx, item.key, 'target', ctx.target, item.coordinate, value);
+      // A minted name is new (a kept one from an earlier attempt falls back to the full write).
+      const fresh = { expectAbsent: true };
+      const targetOutcome = await writeAhead(
+        ctx,
+        item.key,
+        'target',
+        ctx.target,
+        item.coordinate,
+        value,
+        fresh,
+      );
       const sourceOutcome = ctx.writeSource
-        ? await writeAhead(ctx, item.key, 'source', ctx.source, item.coordinate, value)
+        ? await writeAhead(ctx, item.key, 'source', ctx.source, item.coordinate, value, fresh)
         : undefined;
+      readBack?.(item.coordinate);
       await ctx.journal.updateItem(ctx.runId, item.key, {
         state: 'verified',
         target_outcome: targetOutcome,

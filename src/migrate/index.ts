@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readEnvSecretStorageIds, readInventory } from '../airbyte/inventory.js';
+import { countHolders, readEnvSecretStorageIds, readInventory } from '../airbyte/inventory.js';
 import type { HolderRow } from '../airbyte/types.js';
 import type { ItemProblem } from '../engine/items.js';
 import type { ProgressEvent } from '../engine/progress.js';
@@ -8,10 +8,12 @@ import { referencedConfigCoordinates, type VerifyResult, verifyReferences } from
 import { storeIdentity } from '../stores/identity.js';
 import { storeDefinition } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
-import { UsageError } from '../util/errors.js';
+import { NotConfirmedError, UsageError } from '../util/errors.js';
+import { CarriedValues } from './carried-values.js';
 import { estimateDuration } from './estimate.js';
 import { assignCoordinates, copyReferenced, extractPlaintext } from './execute.js';
-import { collectPlanInputs, decideItems, probeCoordinates, summarize } from './plan.js';
+import { collectPlanInputs, decideItems, probeCoordinates, type RowDigest, summarize } from './plan.js';
+import { checkSavedPlan, checkSavedStores, reuseOf, type SavedPlan } from './saved-plan.js';
 import type { MigrationPlan, ReadyExtractItem } from './types.js';
 
 export type { ProgressEvent } from '../engine/progress.js';
@@ -33,6 +35,14 @@ export interface MigrationOptions {
   batchSize?: number;
   onProgress?: (e: ProgressEvent) => void;
   newUuid?: () => string;
+  /** The final verify reads every coordinate again, also those this run wrote and read back. */
+  reverify?: boolean;
+  /** Aborted on SIGINT/SIGTERM: the run finishes the items in flight and is marked `interrupted`. */
+  signal?: AbortSignal;
+  /** Apply exactly this saved plan (`plan --out`): refused when the database or the stores changed since. */
+  saved?: SavedPlan;
+  /** Asked with the plan before anything is written (under the lock); `false` stops with nothing written. */
+  confirm?: (plan: MigrationPlan) => Promise<boolean>;
 }
 
 function inventoryOf(options: Pick<MigrationOptions, 'pool' | 'batchSize'>): () => AsyncIterable<HolderRow> {
@@ -46,19 +56,40 @@ function inventoryOf(options: Pick<MigrationOptions, 'pool' | 'batchSize'>): () 
 export async function planMigration(
   options: MigrationOptions,
   reuse = new Map<string, string>(),
+  carried?: CarriedValues,
 ): Promise<MigrationPlan> {
+  return (await readPlan(options, reuse, carried)).plan;
+}
+
+/** The plan and what it read: every row with the digest of its configuration (for a saved plan). */
+export async function readPlan(
+  options: MigrationOptions,
+  reuse = new Map<string, string>(),
+  carried?: CarriedValues,
+): Promise<{ plan: MigrationPlan; rows: RowDigest[] }> {
   refuseTargetAirbyteCannotUse(options.target);
   const concurrency = concurrencyOf(options);
+  const progress = options.onProgress;
+  const holders = progress ? (await countHolders(options.pool)).total : 0;
+  progress?.({ phase: 'plan', done: 0, total: holders });
   const extra = await referencedConfigCoordinates(options.pool);
-  const inputs = await collectPlanInputs(inventoryOf(options)(), extra);
+  const inputs = await collectPlanInputs(inventoryOf(options)(), extra, (done) =>
+    progress?.({ phase: 'plan', done, total: Math.max(holders, done) }),
+  );
+  // Interrupted while planning: stop here (nothing was written; the caller says so).
+  if (options.signal?.aborted) return { plan: emptyPlan(options), rows: inputs.rows };
+  progress?.({ phase: 'probe', done: 0, total: inputs.references.size });
   const { results, roundTripMs } = await probeCoordinates(
     inputs.references.keys(),
     options.source,
     options.target,
     concurrency,
+    carried ? (coordinate, value) => carried.keep(coordinate, value) : undefined,
+    (done) => progress?.({ phase: 'probe', done, total: inputs.references.size }),
+    options.signal,
   );
   const items = decideItems(inputs, results, reuse, await readEnvSecretStorageIds(options.pool));
-  return {
+  const plan: MigrationPlan = {
     source: options.source.description,
     target: options.target.description,
     items,
@@ -71,6 +102,23 @@ export async function planMigration(
       writeSource: writeSourceOf(options),
     }),
   };
+  return { plan, rows: inputs.rows };
+}
+
+function emptyPlan(options: MigrationOptions): MigrationPlan {
+  return {
+    source: options.source.description,
+    target: options.target.description,
+    items: [],
+    ...summarize([]),
+    estimate: estimateDuration([], {
+      sourceKind: options.source.kind,
+      targetKind: options.target.kind,
+      concurrency: concurrencyOf(options),
+      roundTripMs: 0,
+      writeSource: writeSourceOf(options),
+    }),
+  };
 }
 
 /** A target that Airbyte itself could not use would break every connector at the switch: stop before any write. */
@@ -80,9 +128,12 @@ function refuseTargetAirbyteCannotUse(target: SecretStore): void {
   }
 }
 
-/** Workers in flight: the target store's own limit unless given (enough to keep up with its quota). */
+/**
+ * Items worked on at once: `--concurrency`, else the target kind's ceiling. Each store's adaptive
+ * limit decides how many of their requests are really in flight, so idle workers cost nothing.
+ */
 function concurrencyOf(options: Pick<MigrationOptions, 'concurrency' | 'target'>): number {
-  return options.concurrency ?? storeDefinition(options.target.kind).quota.concurrency;
+  return options.concurrency ?? storeDefinition(options.target.kind).quota.maxConcurrency;
 }
 
 function writeSourceOf(options: MigrationOptions): boolean {
@@ -109,6 +160,26 @@ export interface MigrationResult {
 export async function runMigration(options: MigrationOptions): Promise<MigrationResult> {
   refuseTargetAirbyteCannotUse(options.target);
   const concurrency = concurrencyOf(options);
+  // What this process learns on the way, so no store is asked twice (values stay in memory only).
+  const carried = new CarriedValues();
+  const readBack = new Set<string>();
+  const noteReadBack = (coordinate: string) => {
+    readBack.add(coordinate);
+  };
+  try {
+    return await migrateJournaled(options, concurrency, carried, noteReadBack, readBack);
+  } finally {
+    carried.clear();
+  }
+}
+
+async function migrateJournaled(
+  options: MigrationOptions,
+  concurrency: number,
+  carried: CarriedValues,
+  noteReadBack: (coordinate: string) => void,
+  readBack: ReadonlySet<string>,
+): Promise<MigrationResult> {
   const run = await runJournaled({
     kind: 'migrate',
     pool: options.pool,
@@ -122,16 +193,21 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
     concurrency,
     writeSource: writeSourceOf(options),
     onProgress: options.onProgress,
+    signal: options.signal,
     async plan(journal, previous) {
-      const reuse = new Map<string, string>();
+      const reuse = options.saved ? reuseOf(options.saved) : new Map<string, string>();
       if (previous) {
         for (const item of await journal.items(previous.id, { action: 'extract' })) {
           if (item.coordinate && item.state !== 'rewritten') reuse.set(item.item_key, item.coordinate);
         }
       }
-      options.onProgress?.({ phase: 'plan', done: 0, total: 1 });
-      const plan = await planMigration(options, reuse);
-      options.onProgress?.({ phase: 'plan', done: 1, total: 1 });
+      if (options.saved) checkSavedStores(options.saved, options.source, options.target);
+      const read = await readPlan(options, reuse, carried);
+      if (options.saved && !options.signal?.aborted) checkSavedPlan(options.saved, read);
+      const plan = read.plan;
+      if (options.confirm && !options.signal?.aborted && !(await options.confirm(plan))) {
+        throw new NotConfirmedError();
+      }
       const extracts = assignCoordinates(plan.items, options.newUuid);
       return {
         plan: { ...plan, extracts },
@@ -143,12 +219,19 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
       };
     },
     async execute(ctx, plan: MigrationPlan & { extracts: ReadyExtractItem[] }) {
-      await copyReferenced(ctx, plan.items);
-      await extractPlaintext(ctx, plan.extracts);
+      // Every copy item's name was empty in the target when the plan probed it just now.
+      await copyReferenced(ctx, plan.items, {
+        takeSourceValue: (coordinate) => carried.take(coordinate),
+        targetAbsent: true,
+        readBack: noteReadBack,
+      });
+      carried.clear();
+      await extractPlaintext(ctx, plan.extracts, noteReadBack);
     },
     async verify() {
       return verifyReferences(inventoryOf(options)(), options.target, {
         concurrency,
+        ...(options.reverify ? {} : { readBack }),
         extraCoordinates: await referencedConfigCoordinates(options.pool),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });

@@ -1,17 +1,26 @@
+import { createHash } from 'node:crypto';
 import { type HolderKind, type HolderRow, isNodeKind } from '../airbyte/types.js';
 import { type CoordinateBase, coordinateBaseFor } from '../engine/coordinates.js';
 import { isStoreError, StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
+import type { SecretValue } from '../util/secret-value.js';
 import type { ConflictReason, MigrationPlan, PlanAction, PlanItem, PlanSummaryRow } from './types.js';
 
 /** Node kinds whose `_secret` coordinate Airbyte resolves from the store it is configured with. */
 const RESOLVED_KINDS = new Set(['managed-ref', 'external-ref', 'reference-id']);
 
+/**
+ * A referenced coordinate, already in the shape of its copy item (its journal key is a cons
+ * string, not a copy of the coordinate): `decideItems` gives it its action in place, so a plan of
+ * a million coordinates holds one object per coordinate, not three.
+ */
 interface ReferencedCoordinate {
+  key: string;
+  coordinate: string;
   workspaceId: string | null;
-  name: string | undefined;
   references: number;
+  name?: string;
 }
 
 /** What the inventory says a migration has to handle, without any secret value. */
@@ -29,6 +38,15 @@ export interface PlanInputs {
   }>;
   missingSpecs: Array<{ holder: HolderKind; rowId: string; workspaceId: string | null; name: string }>;
   holders: number;
+  /** Every row read, with the sha256 of its configuration text (what a saved plan is checked against). */
+  rows: RowDigest[];
+}
+
+/** One row the plan read: which, and a digest of its configuration text (never the text). */
+export interface RowDigest {
+  holder: HolderKind;
+  rowId: string;
+  sha256: string;
 }
 
 export const extractKey = (holder: string, rowId: string, path: string) =>
@@ -43,15 +61,37 @@ export const copyKey = (coordinate: string) => `copy:${coordinate}`;
 export async function collectPlanInputs(
   rows: AsyncIterable<HolderRow>,
   extraCoordinates: Iterable<{ coordinate: string; workspaceId: string | null }> = [],
+  onRow?: (read: number) => void,
 ): Promise<PlanInputs> {
-  const inputs: PlanInputs = { references: new Map(), extracts: [], missingSpecs: [], holders: 0 };
+  const inputs: PlanInputs = { references: new Map(), extracts: [], missingSpecs: [], holders: 0, rows: [] };
+  // Workspace ids repeat on every row: keep one string per workspace, not one per row.
+  const workspaces = new Map<string, string>();
+  const interned = (id: string | null) => {
+    if (id === null) return null;
+    const known = workspaces.get(id);
+    if (known !== undefined) return known;
+    workspaces.set(id, id);
+    return id;
+  };
   const refer = (coordinate: string, workspaceId: string | null, name: string | undefined) => {
     const seen = inputs.references.get(coordinate);
     if (seen) seen.references += 1;
-    else inputs.references.set(coordinate, { workspaceId, name, references: 1 });
+    else {
+      const ref: ReferencedCoordinate = {
+        key: copyKey(coordinate),
+        coordinate,
+        workspaceId: interned(workspaceId),
+        references: 1,
+      };
+      if (name !== undefined) ref.name = name;
+      inputs.references.set(coordinate, ref);
+    }
   };
   for await (const row of rows) {
     inputs.holders += 1;
+    const sha256 = createHash('sha256').update(row.configText).digest('hex');
+    inputs.rows.push({ holder: row.holder, rowId: row.rowId, sha256 });
+    onRow?.(inputs.holders);
     if (row.spec === 'missing') {
       inputs.missingSpecs.push({
         holder: row.holder,
@@ -89,6 +129,14 @@ export type ProbeResult =
   | { state: 'missing-source' }
   | { state: 'unreadable'; detail: string };
 
+/** One shared object per verdict without details: a million verdicts cost a million pointers. */
+const VERDICT = {
+  copy: { state: 'copy' },
+  same: { state: 'same' },
+  differs: { state: 'differs' },
+  'missing-source': { state: 'missing-source' },
+} as const satisfies Record<string, ProbeResult>;
+
 /**
  * Reads each referenced coordinate from the source (as Airbyte would) and from the target (its
  * exact name), compares in memory and keeps only the verdict. Reads only: a dry run writes nothing.
@@ -98,6 +146,10 @@ export async function probeCoordinates(
   source: SecretStore,
   target: SecretStore,
   concurrency: number,
+  /** Told each source value of a coordinate to copy, so the copy need not read it again. */
+  keep?: (coordinate: string, value: SecretValue) => void,
+  onProbe?: (done: number) => void,
+  signal?: AbortSignal,
 ): Promise<{ results: Map<string, ProbeResult>; roundTripMs: number }> {
   const results = new Map<string, ProbeResult>();
   let calls = 0;
@@ -111,24 +163,29 @@ export async function probeCoordinates(
       calls += 1;
     }
   };
-  await forEachConcurrent(coordinates, concurrency, async (coordinate) => {
-    try {
-      const [fromSource, inTarget] = await Promise.all([
-        timed(() => source.read(coordinate, { asAirbyte: true })),
-        timed(() => readTargetForPlan(target, coordinate)),
-      ]);
-      if (!fromSource || fromSource.isBlank) {
-        results.set(
-          coordinate,
-          inTarget && !inTarget.isBlank ? { state: 'same' } : { state: 'missing-source' },
-        );
-      } else if (!inTarget) results.set(coordinate, { state: 'copy' });
-      else results.set(coordinate, fromSource.equals(inTarget) ? { state: 'same' } : { state: 'differs' });
-    } catch (err) {
-      if (!(err instanceof StoreError)) throw err;
-      results.set(coordinate, { state: 'unreadable', detail: err.message });
-    }
-  });
+  await forEachConcurrent(
+    coordinates,
+    concurrency,
+    async (coordinate) => {
+      try {
+        const [fromSource, inTarget] = await Promise.all([
+          timed(() => source.read(coordinate, { asAirbyte: true })),
+          timed(() => readTargetForPlan(target, coordinate)),
+        ]);
+        if (!fromSource || fromSource.isBlank) {
+          results.set(coordinate, inTarget && !inTarget.isBlank ? VERDICT.same : VERDICT['missing-source']);
+        } else if (!inTarget) {
+          results.set(coordinate, VERDICT.copy);
+          keep?.(coordinate, fromSource);
+        } else results.set(coordinate, fromSource.equals(inTarget) ? VERDICT.same : VERDICT.differs);
+      } catch (err) {
+        if (!(err instanceof StoreError)) throw err;
+        results.set(coordinate, { state: 'unreadable', detail: err.message });
+      }
+      onProbe?.(results.size);
+    },
+    signal,
+  );
   return { results, roundTripMs: calls ? elapsed / calls : 0 };
 }
 
@@ -155,20 +212,15 @@ export function decideItems(
 ): PlanItem[] {
   const items: PlanItem[] = [];
   for (const [coordinate, ref] of inputs.references) {
-    const probe = probes.get(coordinate) ?? { state: 'copy' };
-    const base = {
-      key: copyKey(coordinate),
-      coordinate,
-      workspaceId: ref.workspaceId,
-      references: ref.references,
-      ...(ref.name !== undefined ? { name: ref.name } : {}),
-    };
+    const probe = probes.get(coordinate) ?? VERDICT.copy;
+    const base = ref;
     switch (probe.state) {
+      // The common verdicts turn the reference into its item in place (no second object).
       case 'copy':
-        items.push({ ...base, action: 'copy' });
+        items.push(Object.assign(ref, { action: 'copy' as const }));
         break;
       case 'same':
-        items.push({ ...base, action: 'skip' });
+        items.push(Object.assign(ref, { action: 'skip' as const }));
         break;
       case 'differs':
         items.push({ ...base, action: 'conflict', reason: 'target-differs' });

@@ -83,7 +83,7 @@ async function rollbackLocked(options: RollbackOptions): Promise<RollbackResult>
   if (!run) throw new UsageError(`no run ${options.runId} in the journal: see 'airbyte-secrets runs'`);
   if (!sameStore(run.target_identity, run.target_store, options.target)) {
     throw new UsageError(
-      `run ${run.id} migrated to ${run.target_store}, not ${options.target.description}: pass the same --to as the run`,
+      `run ${run.id} migrated to ${run.target_store}, not ${options.target.description}: give the target the settings of the run's store (env, --to-values, flags)`,
     );
   }
   const result: RollbackResult = {

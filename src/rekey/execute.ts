@@ -150,28 +150,35 @@ export async function changeKeys(
   );
   let done = 0;
   ctx.onProgress?.({ phase: 'reencrypt', done, total: targets.length });
-  await forEachConcurrent(targets, ctx.concurrency, async ({ coordinate }) => {
-    let patch: ItemPatch;
-    try {
-      const r = await store.changeKey(coordinate, change);
-      const changed = r.key === 'changed' || r.tags === 'changed';
-      if (changed) result.changed += 1;
-      else result.already += 1;
-      patch = {
-        state: 'verified',
-        target_outcome: changed ? 'updated' : 'unchanged',
-        ...(r.newVersion ? { reason: 'a new version with the same value was added under the new key' } : {}),
-        // The key replaced, for rollback (`{}`: the service's own key). Key ids only.
-        ...(r.key === 'changed'
-          ? { previous_key: r.previousKmsKeyId ? { kmsKeyId: r.previousKmsKeyId } : {} }
-          : {}),
-      };
-    } catch (err) {
-      result.failed += 1;
-      patch = failure(err);
-    }
-    await ctx.journal.updateItem(ctx.runId, keysKey(coordinate), { ...patch, attempts: 1 });
-    ctx.onProgress?.({ phase: 'reencrypt', done: ++done, total: targets.length });
-  });
+  await forEachConcurrent(
+    targets,
+    ctx.concurrency,
+    async ({ coordinate }) => {
+      let patch: ItemPatch;
+      try {
+        const r = await store.changeKey(coordinate, change);
+        const changed = r.key === 'changed' || r.tags === 'changed';
+        if (changed) result.changed += 1;
+        else result.already += 1;
+        patch = {
+          state: 'verified',
+          target_outcome: changed ? 'updated' : 'unchanged',
+          ...(r.newVersion
+            ? { reason: 'a new version with the same value was added under the new key' }
+            : {}),
+          // The key replaced, for rollback (`{}`: the service's own key). Key ids only.
+          ...(r.key === 'changed'
+            ? { previous_key: r.previousKmsKeyId ? { kmsKeyId: r.previousKmsKeyId } : {} }
+            : {}),
+        };
+      } catch (err) {
+        result.failed += 1;
+        patch = failure(err);
+      }
+      await ctx.journal.updateItem(ctx.runId, keysKey(coordinate), { ...patch, attempts: 1 });
+      ctx.onProgress?.({ phase: 'reencrypt', done: ++done, total: targets.length });
+    },
+    ctx.signal,
+  );
   return result;
 }

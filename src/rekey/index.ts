@@ -19,7 +19,7 @@ import {
   rekeyKey,
   summarizeRekey,
 } from './plan.js';
-import { matchesFilter, selectReferences } from './select.js';
+import { matchesFilter, selectReferences, unmatchedSelection } from './select.js';
 import type { InPlaceItem, RekeyItem, RekeyOptions, RekeyPlan, RekeyResult } from './types.js';
 
 export type { Reference, RekeyCategory, SelectionFilter } from './select.js';
@@ -75,6 +75,8 @@ export async function planRekey(
     readInventory(options.pool, options.batchSize ? { batchSize: options.batchSize } : {}),
   );
   const filter = options.filter ?? {};
+  const unmatched = unmatchedSelection(all, filter);
+  if (unmatched) throw new UsageError(unmatched);
   const filtered = all.filter((r) => matchesFilter(r, filter));
   const categories = mode === 'fix' ? [...new Set(options.categories)] : [];
   const notes: string[] = [];
@@ -166,6 +168,7 @@ export async function runRekey(options: RekeyOptions): Promise<RekeyResult> {
     concurrency,
     writeSource: false,
     onProgress: options.onProgress,
+    signal: options.signal,
     async plan(journal, previous) {
       const resume: Resume = { reuse: new Map(), done: new Set() };
       if (previous) {
@@ -209,7 +212,8 @@ export async function runRekey(options: RekeyOptions): Promise<RekeyResult> {
         keys = await changeKeys(ctx, store, options.keys, unique);
         keys.already += plan.items.filter((i) => i.action === 'skip' && i.key.startsWith('keys:')).length;
       }
-      if (options.deleteOld) {
+      // Interrupted: old names go in the attempt that resumes the run, after every move is done.
+      if (options.deleteOld && !ctx.signal?.aborted) {
         const fixed = (await ctx.journal.items(ctx.runId, { action: 'copy', state: 'verified' })).flatMap(
           (i) => (i.coordinate ? [i.coordinate] : []),
         );

@@ -73,6 +73,31 @@ export function matchesFilter(ref: Reference, filter: SelectionFilter): boolean 
   return true;
 }
 
+/**
+ * A selection that matches nothing is a mistake (a typo, another database), never "nothing to do":
+ * the first `--workspace`/`--actor`/`--coordinate` value no reference has, or the flags together
+ * when each matches but no reference matches them all, as one line; `null` when it selects something.
+ */
+export function unmatchedSelection(refs: readonly Reference[], filter: SelectionFilter): string | null {
+  const checks = [
+    ['--workspace', filter.workspaces, (r: Reference) => r.workspaceId ?? ''],
+    ['--actor', filter.actors, (r: Reference) => r.rowId],
+    ['--coordinate', filter.coordinates, (r: Reference) => r.coordinate],
+  ] as const;
+  for (const [flag, values, of] of checks) {
+    const known = new Set(refs.map(of));
+    const missing = (values ?? []).find((v) => !known.has(v));
+    if (missing !== undefined) {
+      return `${flag} ${missing} matches no reference to an Airbyte-managed secret in this database: check the id (see 'audit' or 'paths')`;
+    }
+  }
+  const given = checks.filter(([, values]) => values?.length);
+  if (given.length > 1 && !refs.some((r) => matchesFilter(r, filter))) {
+    return `${given.map(([flag, values]) => `${flag} ${values?.join(',')}`).join(' with ')} select no reference together: each matches, but never the same one`;
+  }
+  return null;
+}
+
 const rowKey = (r: Pick<Reference, 'holder' | 'rowId'>) => `${r.holder}:${r.rowId}`;
 const order = (a: Reference, b: Reference) =>
   a.holder.localeCompare(b.holder) || a.rowId.localeCompare(b.rowId) || a.path.localeCompare(b.path);

@@ -96,6 +96,8 @@ export interface RekeyOptions {
   batchSize?: number;
   onProgress?: (e: ProgressEvent) => void;
   newUuid?: () => string;
+  /** Aborted on SIGINT/SIGTERM: the run finishes the items in flight and is marked `interrupted`. */
+  signal?: AbortSignal;
 }
 
 export interface RekeyPlan {

@@ -1,21 +1,35 @@
 import type { ComparedAuditReport } from '../audit/comparison.js';
+import type { FilteredReport } from '../audit/filter.js';
 import type { AuditRun } from '../audit/history.js';
 import { SEVERITIES } from '../audit/types.js';
 import type { WrittenReport } from './index.js';
 import { renderTable } from './table.js';
+import { terminal } from './terminal.js';
 import { alignColumns, cleanText } from './text.js';
 
 /**
  * The `audit` command's terminal output: the shared table (summary, counts by category, one line
  * per finding, no values; statuses with `--compare`), the report files written, and what decides
- * the exit code: an unreachable store (2) or findings matching `--fail-on` (1).
+ * the exit code: an unreachable store (2) or findings matching `--fail-on` (1), decided over every
+ * finding whatever `--severity`, `--category` and `--limit` show. On a terminal, findings come per
+ * connector; piped, in the stable flat list.
  */
 export function renderFindingsTable(
   report: ComparedAuditReport,
   failing?: { count: number; rule: string },
-  extra: { written?: readonly WrittenReport[]; unreachable?: boolean } = {},
+  extra: { written?: readonly WrittenReport[]; unreachable?: boolean; shown?: FilteredReport } = {},
 ): string {
-  const out = [renderTable(report).trimEnd()];
+  const shown = extra.shown;
+  const out = [
+    renderTable(report, {
+      ...(shown ? { shown: shown.report.findings } : {}),
+      grouped: terminal().tty,
+    }).trimEnd(),
+  ];
+  if (shown && shown.matching < shown.total) {
+    out.push('', `Showing ${shown.matching} of ${shown.total} findings (--severity, --category).`);
+  }
+  if (shown && shown.overLimit > 0) out.push('', `… and ${shown.overLimit} more (use --limit)`);
   const files = (extra.written ?? []).filter((w) => w.path !== null);
   if (files.length > 0) out.push('', ...files.map((w) => `Wrote the ${w.format} report to ${w.path}`));
   if (extra.unreachable) {

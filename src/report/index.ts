@@ -95,6 +95,8 @@ export interface WriteReportsOptions {
   output?: string;
   /** Where standard output goes. @default process.stdout.write */
   write?: (text: string) => void;
+  /** Another report for some formats: `audit` gives the Markdown and table ones only the findings shown. */
+  shown?: Partial<Record<ReportFormat, ComparedAuditReport>>;
 }
 
 export interface WrittenReport {
@@ -122,13 +124,13 @@ export async function writeReports(
       );
     }
     const write = options.write ?? ((text: string) => void process.stdout.write(text));
-    write(renderReport(report, first));
+    write(renderReport(options.shown?.[first] ?? report, first));
     return [{ format: first, path: null }];
   }
   const written: WrittenReport[] = [];
   for (const [format, path] of await reportPaths(options.output, formats)) {
     try {
-      await writeAtomically(path, renderReport(report, format));
+      await writeAtomically(path, renderReport(options.shown?.[format] ?? report, format));
     } catch (err) {
       // A path the job cannot write is a configuration problem (exit 2), said in one line.
       const code = (err as { code?: unknown }).code;
@@ -141,7 +143,8 @@ export async function writeReports(
   return written;
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
+/** Writes `text` to `path` readable by the owner only (0600), through a temporary file renamed into place. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {

@@ -3,13 +3,14 @@ import type { RunRow } from '../journal/index.js';
 import type { CleanupResult } from '../migrate/cleanup.js';
 import type { MigrationPlan, MigrationResult, VerifyResult } from '../migrate/index.js';
 import type { RollbackResult } from '../migrate/rollback.js';
+import type { Colour } from './terminal.js';
 import { alignColumns, cleanText, humanDuration } from './text.js';
 
 /** The dry-run plan: actions by kind, by workspace, the estimate, and every conflict. */
-export function renderPlan(plan: MigrationPlan): string {
+export function renderPlan(plan: MigrationPlan, status = 'dry run: nothing was written'): string {
   const e = plan.estimate;
   const out = [
-    `Plan: ${cleanText(plan.source)} -> ${cleanText(plan.target)} (dry run: nothing was written)`,
+    `Plan: ${cleanText(plan.source)} -> ${cleanText(plan.target)} (${status})`,
     '',
     ...alignColumns([
       ['ACTION', 'REASON', 'COUNT'],
@@ -105,22 +106,34 @@ export function renderMigration(r: MigrationResult): string {
   return [...renderRunOutcome('Run', r), '', renderVerify(r.verification)].join('\n');
 }
 
-export function renderRuns(runs: RunRow[]): string {
+/** One line per run; a run not over (running, interrupted, failed) shows its items per state. */
+export function renderRuns(runs: Array<RunRow & { itemStates?: Record<string, number> }>): string {
   if (runs.length === 0) return 'No runs in the journal.';
-  return alignColumns([
-    ['RUN', 'KIND', 'STATE', 'STARTED', 'FROM', 'TO', 'ITEMS'],
-    ...runs.map((r) => [
-      r.id,
-      r.kind,
-      r.state,
-      r.started_at.toISOString(),
-      r.source_kind,
-      r.target_kind,
-      Object.entries(r.counts ?? {})
-        .map(([k, n]) => `${n} ${k}`)
-        .join(', '),
-    ]),
-  ]).join('\n');
+  return alignColumns(
+    [
+      ['RUN', 'KIND', 'STATE', 'STARTED', 'FROM', 'TO', 'ITEMS'],
+      ...runs.map((r) => [
+        r.id,
+        r.kind,
+        r.state,
+        r.started_at.toISOString(),
+        r.source_kind,
+        r.target_kind,
+        Object.entries(r.itemStates ?? r.counts ?? {})
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', '),
+      ]),
+    ],
+    { paint: (column, cell) => (column === 2 ? stateColour(cell) : null) },
+  ).join('\n');
+}
+
+/** A run's state on a terminal: done green, needing a human red, still open yellow. */
+function stateColour(state: string): Colour | null {
+  if (state === 'completed') return 'green';
+  if (state === 'failed') return 'red';
+  if (state === 'running' || state === 'interrupted') return 'yellow';
+  return null;
 }
 
 export function renderRollback(r: RollbackResult): string {
@@ -151,4 +164,15 @@ export function renderCleanup(r: CleanupResult): string {
   for (const k of r.kept.slice(0, 50)) out.push(`  kept ${k.coordinate}: ${cleanText(k.reason)}`);
   if (r.kept.length > 50) out.push(`  … and ${r.kept.length - 50} more (see --json)`);
   return out.join('\n');
+}
+
+/** What `plan --out` and `plan --format --output` wrote, after the plan itself. */
+export function renderSavedFiles(saved: { plan?: string; apply?: string; report?: string }): string {
+  const lines: string[] = [];
+  if (saved.plan) {
+    lines.push(`Saved the plan to ${cleanText(saved.plan)} (no values). Apply exactly it with:`);
+    if (saved.apply) lines.push(`  ${cleanText(saved.apply)}`);
+  }
+  if (saved.report) lines.push(`Wrote the change-review report to ${cleanText(saved.report)}`);
+  return lines.length ? `\n\n${lines.join('\n')}` : '';
 }

@@ -1,5 +1,5 @@
 import type { SecretPathsReport } from '../airbyte/paths.js';
-import { cleanText } from './text.js';
+import { alignColumns, cleanText } from './text.js';
 
 /** Renders `paths` output for people: the templates, then one row per concrete path with its kind. */
 export function renderPathsTable(report: SecretPathsReport, withConfig: boolean): string {
@@ -12,19 +12,14 @@ export function renderPathsTable(report: SecretPathsReport, withConfig: boolean)
     lines.push('  (none of the templates matches the config)');
     return lines.join('\n');
   }
-  const paths = report.paths.map((p) => ({
-    ...p,
-    path: cleanText(p.path),
-    coordinate: p.coordinate && cleanText(p.coordinate),
-  }));
-  const width = Math.max(4, ...paths.map((p) => p.path.length));
-  const kindWidth = Math.max(4, ...report.paths.map((p) => p.kind.length));
-  lines.push(`  ${'PATH'.padEnd(width)}  ${'KIND'.padEnd(kindWidth)}  NOTE`);
-  for (const p of paths) {
-    const note = [p.coordinate, p.template === null ? 'not marked secret by the spec' : undefined]
-      .filter((x) => x !== undefined)
-      .join('; ');
-    lines.push(`  ${p.path.padEnd(width)}  ${p.kind.padEnd(kindWidth)}  ${note}`.trimEnd());
-  }
+  // The shared table renderer: it escapes every cell and fits the terminal's width.
+  const rows = report.paths.map((p) => [
+    p.path,
+    p.kind,
+    [p.coordinate, p.template === null ? 'not marked secret by the spec' : undefined]
+      .filter((x) => x !== undefined && x !== null)
+      .join('; '),
+  ]);
+  lines.push(...alignColumns([['PATH', 'KIND', 'NOTE'], ...rows], { indent: 2 }));
   return lines.join('\n');
 }

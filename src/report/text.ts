@@ -1,3 +1,5 @@
+import { type Colour, fitWidths, paint, terminal, truncateEnd, truncateMiddle } from './terminal.js';
+
 /**
  * Escapes control characters (as `\u001b`, `\u000a`) so that text from the database cannot move the
  * terminal's cursor, colour the screen or start a line of its own ("Everything verified."), and
@@ -11,15 +13,36 @@ export function cleanText(text: string): string {
   );
 }
 
-/** Left-aligned columns separated by two spaces; the first row is the header. */
-export function alignColumns(rawRows: readonly (readonly string[])[]): string[] {
+/**
+ * Left-aligned columns separated by two spaces; the first row is the header. On a terminal the
+ * table fits its width (`src/report/terminal.ts`): the widest columns give way, their cells cut in
+ * the middle with `…`; piped or with `-o wide`, nothing is cut. `paint` colours a cell (after it
+ * is padded, so colours never shift the columns) when the terminal takes colours.
+ */
+export function alignColumns(
+  rawRows: readonly (readonly string[])[],
+  options: { paint?: (column: number, cell: string) => Colour | null; indent?: number } = {},
+): string[] {
   // Every cell, whatever it holds (coordinates, paths, names from the database), is escaped here.
   const rows = rawRows.map((r) => r.map(cleanText));
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) =>
+  const natural = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  const floors = (rows[0] ?? []).map((h) => Math.max(6, h.length));
+  const limit = terminal().width;
+  const indent = options.indent ?? 0;
+  const widths = fitWidths(natural, floors, limit === null ? null : limit - indent);
+  return rows.map((r, row) =>
     r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .map((raw, i) => {
+        const width = widths[i] ?? 0;
+        // The last column (a message) reads left to right: cut at its end; others keep both ends.
+        const last = i === r.length - 1;
+        const cut = last ? truncateEnd(raw, width) : truncateMiddle(raw, width);
+        const cell = last ? cut : cut.padEnd(width);
+        const colour = row > 0 && options.paint ? options.paint(i, raw) : null;
+        return colour ? paint(cell, colour) : cell;
+      })
       .join('  ')
+      .replace(/^/, ' '.repeat(indent))
       .trimEnd(),
   );
 }

@@ -1,5 +1,5 @@
-import pLimit, { type LimitFunction } from 'p-limit';
 import { coordinateProblem, printableCoordinate } from '../airbyte/coordinates.js';
+import { AdaptiveLimit } from '../util/adaptive-limit.js';
 import type { SecretValue } from '../util/secret-value.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { StoreError, type StoreOperation } from './errors.js';
@@ -20,6 +20,7 @@ import type {
   ReadOptions,
   SecretDescription,
   SecretStore,
+  WriteOptions,
   WriteOutcome,
 } from './types.js';
 
@@ -32,8 +33,14 @@ import type {
  * into a path or a name (`coordinateProblem`), before any request is made.
  */
 export interface LimitOptions {
-  /** Calls in flight at once. */
+  /**
+   * Most calls in flight (`--concurrency`). The adaptive limit starts at the kind's `concurrency`
+   * (never above this) and moves between 1 and this with the round trip and throttling; without
+   * it the ceiling is the kind's `maxConcurrency`, and never more than the store's `inFlightCeiling`.
+   */
   concurrency?: number;
+  /** `false`: exactly `concurrency` in flight, no adaptation (benchmarks' fixed rows). @default true */
+  adaptive?: boolean;
   /**
    * Writes per second (create, new version, delete) for stores whose quota counts writes (AWS,
    * Google, Azure); every request per second for the others (database, Vault).
@@ -67,6 +74,10 @@ export interface LimitStats {
   /** Current paced write rate (lower than configured while recovering from throttling). */
   writeRate?: number;
   readRate?: number;
+  /** Calls allowed in flight now (the adaptive limit). */
+  concurrencyLimit: number;
+  /** Highest limit reached. */
+  peakConcurrencyLimit: number;
 }
 
 export interface LimitedStore extends SecretStore {
@@ -87,12 +98,16 @@ class AdaptivePacer {
   readonly #now: () => number;
   #lastSlowdown = Number.NEGATIVE_INFINITY;
   #lastAdjust: number;
+  readonly #started: number;
+  /** Times of recent successes, for the admitted rate. */
+  readonly #successes: number[] = [];
 
   constructor(rate: number, now: () => number) {
     this.configured = rate;
     this.#bucket = new TokenBucket(rate);
     this.#now = now;
     this.#lastAdjust = now();
+    this.#started = this.#lastAdjust;
   }
 
   get rate(): number {
@@ -109,12 +124,27 @@ class AdaptivePacer {
     this.#lastSlowdown = now;
     this.#lastAdjust = now;
     const floor = this.configured * MIN_RATE_SHARE;
-    this.#bucket.setRate(Math.max(floor, this.#bucket.rate * THROTTLE_SLOWDOWN));
+    // What the service admitted lately is what is left to us (another writer shares the quota):
+    // pace just under it instead of a blind cut, so the share stays high without a sawtooth.
+    const admitted = this.#admittedRate(now);
+    const cut = this.#bucket.rate * THROTTLE_SLOWDOWN;
+    const target = admitted === undefined ? cut : Math.max(cut, admitted * ADMITTED_SHARE);
+    this.#bucket.setRate(Math.max(floor, Math.min(this.#bucket.rate, target)));
+  }
+
+  /** Successes per second over the last `ADMITTED_WINDOW_MS`; undefined before one window has passed. */
+  #admittedRate(now: number): number | undefined {
+    while (this.#successes.length > 0 && (this.#successes[0] ?? 0) < now - ADMITTED_WINDOW_MS)
+      this.#successes.shift();
+    if (now - this.#started < ADMITTED_WINDOW_MS) return undefined;
+    return (this.#successes.length * 1000) / ADMITTED_WINDOW_MS;
   }
 
   succeeded(): void {
     const rate = this.#bucket.rate;
     const now = this.#now();
+    this.#successes.push(now);
+    if (this.#successes.length > MAX_SUCCESSES_KEPT) this.#successes.shift();
     if (rate < this.configured) {
       const grow = ((now - this.#lastAdjust) / 1000) * RECOVERY_PER_SECOND * this.configured;
       if (grow > 0) this.#bucket.setRate(Math.min(this.configured, rate + grow));
@@ -123,11 +153,19 @@ class AdaptivePacer {
   }
 }
 
+/** The admitted rate is measured over this window... */
+const ADMITTED_WINDOW_MS = 2_000;
+/** ...and paced at this share of it after a throttle. */
+const ADMITTED_SHARE = 0.98;
+/** Bound on the success times kept (rates far above any quota need no more). */
+const MAX_SUCCESSES_KEPT = 20_000;
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 class LimitedSecretStore implements LimitedStore {
   readonly #inner: SecretStore;
-  readonly #limit: LimitFunction;
+  readonly #limit: AdaptiveLimit;
+  #peakLimit = 0;
   readonly #pacers: Record<QuotaClass, AdaptivePacer | undefined>;
   readonly #writeCost: number;
   readonly #pageSize: number;
@@ -135,6 +173,7 @@ class LimitedSecretStore implements LimitedStore {
   readonly #onThrottle?: (e: StoreError) => void;
   readonly #random: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #now: () => number;
   #pausedUntil = 0;
   readonly #stats = { calls: 0, attempts: 0, retries: 0, throttles: 0, failures: 0 };
   /** Present only when the wrapped store can change keys (`canChangeKeys` then holds for the wrapper too); paced as a write. */
@@ -152,7 +191,17 @@ class LimitedSecretStore implements LimitedStore {
       this.changeKey = (coordinate, change) =>
         this.#call('write', 1, () => inner.changeKey(coordinate, change), [coordinate, 'write']);
     }
-    this.#limit = pLimit(positive(options.concurrency) ?? quota.concurrency);
+    const ceiling = Math.min(
+      Math.floor(positive(options.concurrency) ?? quota.maxConcurrency),
+      Math.floor(positive(inner.inFlightCeiling) ?? Number.POSITIVE_INFINITY),
+    );
+    this.#limit = new AdaptiveLimit({
+      max: ceiling,
+      initial: quota.concurrency,
+      fixed: options.adaptive === false,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    this.#peakLimit = this.#limit.limit;
     const writeRate = positive(options.rate) ?? quota.writeRate;
     const readRate = positive(options.readRate) ?? quota.readRate;
     const metadataRate = positive(options.metadataRate) ?? quota.metadataRate;
@@ -178,6 +227,7 @@ class LimitedSecretStore implements LimitedStore {
     if (options.onThrottle) this.#onThrottle = options.onThrottle;
     this.#random = options.random ?? Math.random;
     this.#sleep = options.sleep ?? defaultSleep;
+    this.#now = now;
   }
 
   get kind() {
@@ -204,7 +254,7 @@ class LimitedSecretStore implements LimitedStore {
     return this.#call('read', 1, () => this.#inner.read(coordinate, options), [coordinate, 'read']);
   }
 
-  write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+  write(coordinate: string, value: SecretValue, options?: WriteOptions): Promise<WriteOutcome> {
     const max = this.#inner.capabilities.maxValueBytes;
     if (value.byteLength > max) {
       return Promise.reject(
@@ -217,7 +267,7 @@ class LimitedSecretStore implements LimitedStore {
         }),
       );
     }
-    return this.#call('write', this.#writeCost, () => this.#inner.write(coordinate, value), [
+    return this.#call('write', this.#writeCost, () => this.#inner.write(coordinate, value, options), [
       coordinate,
       'write',
     ]);
@@ -257,7 +307,7 @@ class LimitedSecretStore implements LimitedStore {
             await this.#waitForPause();
             await this.#pacers.metadata?.take(1);
           }
-          const step = await this.#limit(() => it.next());
+          const step = await this.#limit.run(() => it.next());
           if (step.done) {
             finished = true;
             this.#pacers.metadata?.succeeded();
@@ -284,7 +334,11 @@ class LimitedSecretStore implements LimitedStore {
   }
 
   stats(): LimitStats {
-    const out: LimitStats = { ...this.#stats };
+    const out: LimitStats = {
+      ...this.#stats,
+      concurrencyLimit: this.#limit.limit,
+      peakConcurrencyLimit: this.#peakLimit,
+    };
     if (this.#pacers.write) out.writeRate = this.#pacers.write.rate;
     if (this.#pacers.read) out.readRate = this.#pacers.read.rate;
     return out;
@@ -309,16 +363,22 @@ class LimitedSecretStore implements LimitedStore {
     this.#stats.calls++;
     // The slot is held across retries: a throttled call keeps its place instead of letting a
     // newer call through while the service is asking everyone to slow down.
-    return this.#limit(async () => {
+    return this.#limit.run(async () => {
       for (let attempt = 1; ; attempt++) {
         await this.#waitForPause();
         await this.#pacers[cls]?.take(cost);
         this.#stats.attempts++;
+        const started = this.#now();
         try {
           const result = await fn();
+          this.#limit.sample(this.#now() - started);
+          this.#peakLimit = Math.max(this.#peakLimit, this.#limit.limit);
           this.#pacers[cls]?.succeeded();
           return result;
         } catch (err) {
+          // Overload signs shrink the limit; a plain answer (not found, denied) is a round trip.
+          if (err instanceof StoreError && err.retryable) this.#limit.drop();
+          else this.#limit.sample(this.#now() - started);
           if (!(await this.#shouldRetry(err, attempt, cls))) {
             this.#stats.failures++;
             throw err;

@@ -3,7 +3,7 @@
  * store's definition holds its own row (`quota`), from the provider's published quotas; `withLimits`
  * and dry-run estimates read it from there.
  *
- * Rates are paced at 0.95 × the published quota, not at the more cautious "derived" figures
+ * Rates are paced at 0.97 × the published quota, not at the more cautious "derived" figures
  * (GSM 8/s, AWS 20–25/s): the goal is to run at ≥ 0.9 of what the provider allows, and the
  * limiter slows down on its own (× 0.7 per throttle, slow recovery) when another client shares
  * the quota. A provider that throttles anyway costs one retry, not a failed item.
@@ -25,8 +25,13 @@ export interface RetryPolicy {
 }
 
 export interface StoreQuota {
-  /** Calls in flight at once. */
+  /**
+   * Calls in flight at the start: the adaptive limit (`src/util/adaptive-limit.ts`) grows from
+   * here while the round trip stays flat and shrinks on throttling or a rising round trip.
+   */
   concurrency: number;
+  /** Most calls in flight the adaptive limit may reach when `--concurrency` does not say. */
+  maxConcurrency: number;
   /** Writes (create, new version, delete) per second; absent means unpaced. */
   writeRate?: number;
   /** Value reads per second; absent means unpaced. */
@@ -47,7 +52,7 @@ export interface StoreQuota {
 }
 
 /** Share of the published quota we pace at. */
-export const QUOTA_SHARE = 0.95;
+export const QUOTA_SHARE = 0.97;
 
 /** A published per-second quota as the rate we pace at. */
 export const share = (perSecond: number): number => Math.round(perSecond * QUOTA_SHARE * 100) / 100;

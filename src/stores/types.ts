@@ -45,6 +45,17 @@ export interface ReadOptions {
   asAirbyte?: boolean;
 }
 
+export interface WriteOptions {
+  /**
+   * The caller read the exact name moments ago and found nothing (the plan's probe, a name just
+   * minted). A store that can create only-if-absent in one request (Vault KV v2 with cas 0, AWS
+   * CreateSecret, Google CreateSecret, the table's INSERT ... DO NOTHING) skips its own read
+   * first; when the name exists after all it falls back to the full idempotent write. A hint,
+   * never a licence to overwrite: stores without such a request ignore it.
+   */
+  expectAbsent?: boolean;
+}
+
 export interface DeleteOptions {
   /** Skip the recovery window (AWS ForceDeleteWithoutRecovery, Azure purge, Vault metadata delete). */
   hard?: boolean;
@@ -97,7 +108,7 @@ export interface SecretStore {
    * Creates the name or adds a new value to it. When the identical value is already stored
    * nothing is written and the outcome is `unchanged` (no version churn).
    */
-  write(coordinate: string, value: SecretValue): Promise<WriteOutcome>;
+  write(coordinate: string, value: SecretValue, options?: WriteOptions): Promise<WriteOutcome>;
 
   /** Deletes in the store's safe way (recovery window where there is one) unless `hard`; absent names are `absent`, not errors. */
   delete(coordinate: string, options?: DeleteOptions): Promise<DeleteOutcome>;
@@ -121,6 +132,12 @@ export interface SecretStore {
    * silently, so `plan` and `migrate` refuse it as a target and `audit` reports it.
    */
   readonly airbyteIncompatibility?: string | undefined;
+
+  /**
+   * Calls the store itself can carry at once, where it has such a bound (the database store's
+   * connection pool): the limits wrapper's adaptive limit never goes above it.
+   */
+  readonly inFlightCeiling?: number | undefined;
 
   /** Releases clients and sockets. */
   close(): Promise<void>;

@@ -141,6 +141,9 @@ export async function syncStores(options: SyncOptions): Promise<SyncResult> {
     concurrency,
     writeSource: true,
     onProgress: options.onProgress,
+    // One pass stopped by SIGINT/SIGTERM is interrupted (resumable, exit 130); `follow` ends at the
+    // signal as designed, after the pass in flight.
+    signal: options.follow ? undefined : options.stop,
     async plan(journal, previous) {
       if (previous) {
         // Conflicts found before stay reported (and are not compared again) until a human resolves them.
@@ -366,10 +369,15 @@ async function copyPass(ctx: RunContext, copies: readonly Copy[], state: SyncSta
   const tally: Tally = { copiedToTarget: 0, copiedToSource: 0, failed: 0 };
   let done = 0;
   if (copies.length) ctx.onProgress?.({ phase: 'copy', done, total: copies.length });
-  await forEachConcurrent(copies, ctx.concurrency, async (copy) => {
-    await copyOne(ctx, copy, state, tally);
-    ctx.onProgress?.({ phase: 'copy', done: ++done, total: copies.length });
-  });
+  await forEachConcurrent(
+    copies,
+    ctx.concurrency,
+    async (copy) => {
+      await copyOne(ctx, copy, state, tally);
+      ctx.onProgress?.({ phase: 'copy', done: ++done, total: copies.length });
+    },
+    ctx.signal,
+  );
   return tally;
 }
 

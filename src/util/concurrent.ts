@@ -2,11 +2,13 @@
  * Runs `fn` over every item of a (possibly async, possibly huge) iterable with at most
  * `concurrency` calls in flight, pulling items only as workers free up so memory stays flat.
  * The first error thrown by `fn` stops the pulling and is rethrown after in-flight calls settle.
+ * An aborted `signal` stops the pulling too (calls in flight finish), without an error.
  */
 export async function forEachConcurrent<T>(
   items: Iterable<T> | AsyncIterable<T>,
   concurrency: number,
   fn: (item: T) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<void> {
   const iterator =
     Symbol.asyncIterator in items
@@ -20,7 +22,7 @@ export async function forEachConcurrent<T>(
     return pulling;
   };
   const worker = async () => {
-    while (!failure) {
+    while (!failure && !signal?.aborted) {
       const step = await next();
       if (step.done) return;
       try {
@@ -31,8 +33,6 @@ export async function forEachConcurrent<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  if (failure) {
-    await iterator.return?.();
-    throw failure.error;
-  }
+  if (failure || signal?.aborted) await iterator.return?.();
+  if (failure) throw failure.error;
 }

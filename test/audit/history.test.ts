@@ -172,6 +172,37 @@ describe('audit history', () => {
     }
   });
 
+  test('--compare last takes the last audit of the same store, with two stores interleaved', async () => {
+    const schema = { schema: SCHEMA };
+    const at = (store: string, startedAt: string, findings: Finding[]): AuditReport => ({
+      summary: { ...sampleReport().summary, store, startedAt, finishedAt: startedAt },
+      findings,
+    });
+    const [one, two] = sampleReport().findings;
+    const vault = 'vault at http://vault-a:8200';
+    const aws = 'aws in eu-west-1';
+    const v1 = await recordAuditRun(pool, at(vault, '2025-04-01T01:00:00.000Z', [one!]), {}, schema);
+    const a1 = await recordAuditRun(pool, at(aws, '2025-04-01T02:00:00.000Z', [two!]), {}, schema);
+    const v2 = at(vault, '2025-04-01T03:00:00.000Z', [one!]);
+    const cmp = await compareWithLastRun(pool, v2, schema);
+    assert.equal(cmp.previousRun?.id, v1.id, 'not the later audit of the other store');
+    assert.deepEqual(cmp.resolved, []);
+    assert.deepEqual(
+      cmp.open.map((f) => f.id),
+      [one!.id],
+    );
+    await recordAuditRun(pool, v2, {}, schema);
+    const a2 = await compareWithLastRun(pool, at(aws, '2025-04-01T04:00:00.000Z', [two!]), schema);
+    assert.equal(a2.previousRun?.id, a1.id);
+    assert.deepEqual(a2.new, []);
+    const fresh = await compareWithLastRun(
+      pool,
+      at('gcp project p', '2025-04-01T05:00:00.000Z', [one!]),
+      schema,
+    );
+    assert.equal(fresh.previousRun, null, 'a store never audited has no baseline');
+  });
+
   test('the schema runner applies the migration in the tool schema', async () => {
     await ensureJournalSchema(pool, 'airbyte_secrets', { requireAirbyte: false });
     assert.equal(await auditHistoryExists(pool), true);

@@ -15,8 +15,14 @@ test('the benchmarks run end to end on tiny sizes and fill every column of the t
   assert.deepEqual(parsed.options, { ...QUICK_OPTIONS, inventoryActors: [200], secrets: 40, e2eActors: 60 });
 
   const report = await runBenchmarks(parsed.options);
-  // One inventory row, one per store, the shared-quota copy, one end to end.
-  assert.equal(report.rows.length, 1 + QUICK_OPTIONS.stores.length + 1 + 1);
+  // One latency row per latency, capacity, held-out, one per store, the shared-quota copy, scale,
+  // one inventory row, one end to end.
+  assert.equal(
+    report.rows.length,
+    QUICK_OPTIONS.latencies.length + 1 + 1 + QUICK_OPTIONS.stores.length + 1 + 1 + 1 + 1,
+  );
+  assert.ok(report.heldOut?.ok, 'the held-out migrate ran through the CLI');
+  assert.ok(report.scale && report.scale.items > 0, 'the scale plan ran');
   for (const row of report.rows) {
     assert.deepEqual(Object.keys(row), [...COLUMNS]);
     for (const column of COLUMNS) assert.ok(row[column].length > 0, `${row.Benchmark}: ${column} is filled`);

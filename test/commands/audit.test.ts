@@ -59,7 +59,7 @@ describe('airbyte-secrets audit (built CLI)', { skip: SKIP_EMBEDDED }, () => {
 
   test('--json reports every planted problem exactly once, without a value', () => {
     const r = run(['--database-url', db.url, '--json']);
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.status, 1, 'critical findings fail by default');
     const report = JSON.parse(r.stdout) as AuditReport;
     assert.deepEqual(Object.keys(report), ['summary', 'findings']);
     // The secrets of the deleted actors are still in the `secrets` table: orphaned.
@@ -79,7 +79,7 @@ describe('airbyte-secrets audit (built CLI)', { skip: SKIP_EMBEDDED }, () => {
   test('a table on a terminal; DATABASE_URL and a jdbc URL work too', () => {
     const url = new URL(db.url);
     const jdbc = `jdbc:postgresql://${url.hostname}:${url.port || 5432}${url.pathname}`;
-    const r = run([], { DATABASE_URL: jdbc, DATABASE_USER: url.username || 'postgres' });
+    const r = run(['--fail-on', 'none'], { DATABASE_URL: jdbc, DATABASE_USER: url.username || 'postgres' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Audit of database: \d+ holders scanned/);
     assert.match(r.stdout, /CATEGORY\s+COUNT/);
@@ -97,9 +97,105 @@ describe('airbyte-secrets audit (built CLI)', { skip: SKIP_EMBEDDED }, () => {
     assert.equal(pass.status, 0, pass.stderr);
   });
 
+  test('critical findings exit 1 by default (--fail-on critical); --fail-on none never fails', () => {
+    const r = run(['--database-url', db.url, '--no-history']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(`^${manifest.counts.plaintext} findings? match --fail-on critical: exit code 1$`, 'm'),
+    );
+    const none = run(['--database-url', db.url, '--no-history', '--fail-on', 'none']);
+    assert.equal(none.status, 0, none.stderr);
+    assert.doesNotMatch(none.stdout, /exit code 1/);
+  });
+
+  test('--severity, --category and --limit narrow the table, not the exit code or --json', () => {
+    const all = JSON.parse(run(['--database-url', db.url, '--no-history', '--json']).stdout) as AuditReport;
+    const lines = (out: string) =>
+      out.split('\n').filter((l) => /^(critical|high|medium|low|info) {2}/.test(l));
+    const high = run(['--database-url', db.url, '--no-history', '--severity', 'high']);
+    assert.equal(high.status, 1);
+    const highCount = all.findings.filter((f) => f.severity === 'critical' || f.severity === 'high').length;
+    assert.equal(lines(high.stdout).length, highCount);
+    assert.match(high.stdout, new RegExp(`^Showing ${highCount} of ${all.findings.length} findings`, 'm'));
+    const orphans = run([
+      '--database-url',
+      db.url,
+      '--no-history',
+      '--category',
+      'orphaned-secret',
+      '--fail-on',
+      'none',
+    ]);
+    assert.equal(orphans.status, 0);
+    assert.ok(lines(orphans.stdout).every((l) => l.includes('orphaned-secret')));
+    assert.equal(lines(orphans.stdout).length, manifest.orphanCoordinates.length);
+    const three = run(['--database-url', db.url, '--no-history', '--limit', '3']);
+    assert.equal(three.status, 1, 'the exit code still counts every finding');
+    assert.equal(lines(three.stdout).length, 3);
+    assert.match(three.stdout, new RegExp(`^… and ${all.findings.length - 3} more \\(use --limit\\)$`, 'm'));
+    assert.match(
+      three.stdout,
+      /^SEVERITY +CATEGORY +WORKSPACE +WHERE +PATH +MESSAGE$/m,
+      'piped: the flat list',
+    );
+    const json = JSON.parse(run(['--database-url', db.url, '--no-history', '--limit', '3', '--json']).stdout);
+    assert.equal(json.findings.length, all.findings.length, '--json has every finding');
+    const md = run([
+      '--database-url',
+      db.url,
+      '--no-history',
+      '--format',
+      'markdown',
+      '--category',
+      'orphaned-secret',
+    ]);
+    assert.doesNotMatch(md.stdout, /plaintext-inline/);
+    for (const bad of [
+      ['--severity', 'hgh'],
+      ['--category', 'orphan-secret'],
+    ]) {
+      const r = run(['--database-url', db.url, '--no-history', ...bad]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /^Error: --\w+: unknown \w+ "[\w-]+"\. Did you mean '[\w-]+'\? /);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+    }
+  });
+
+  test('on a terminal (a pseudo-terminal via script): grouped per connector, fitted to 80 columns, coloured unless NO_COLOR', {
+    skip: spawnSync('script', ['--version']).status !== 0 ? 'no script(1)' : false,
+  }, () => {
+    const onTty = (args: string, env: NodeJS.ProcessEnv = {}) => {
+      const command = `stty cols 80; '${process.execPath}' '${join(ROOT, 'bin', 'run.js')}' audit --database-url '${db.url}' --no-history ${args}`;
+      const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+        cwd: ROOT,
+        env: { ...BASE_ENV, NO_COLOR: '', ...env },
+        encoding: 'utf8',
+      });
+      for (const c of manifest.canaries) assert.ok(!r.stdout.includes(c), 'no secret value in the output');
+      // What follows the progress display: the report.
+      return r.stdout.slice(r.stdout.indexOf('Audit of')).replace(/\r/g, '');
+    };
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: colours are the point
+    const ansi = /\u001b\[[0-9;]*m/g;
+    const coloured = onTty('--limit 5');
+    assert.match(coloured, ansi);
+    const plain = coloured.replace(ansi, '');
+    assert.match(plain, /^workspace [0-9a-f-]+.*: \d+ findings?$/m);
+    assert.doesNotMatch(plain, /^SEVERITY +CATEGORY +WORKSPACE +WHERE/m);
+    for (const line of plain.split('\n').slice(1)) assert.ok(line.length <= 80, `${line.length}: ${line}`);
+    assert.doesNotMatch(onTty('--limit 5', { NO_COLOR: '1' }), ansi);
+    assert.doesNotMatch(onTty('--limit 5 --no-color'), ansi);
+    const wide = onTty('--limit 5 -o wide --no-color');
+    assert.ok(
+      wide.split('\n').some((l) => l.length > 80),
+      'full width with -o wide',
+    );
+  });
+
   test('--format to standard output prints that one report instead of the table', () => {
     const md = run(['--database-url', db.url, '--format', 'markdown', '--no-history']);
-    assert.equal(md.status, 0, md.stderr);
+    assert.equal(md.status, 1, md.stderr);
     assert.match(md.stdout, /^# Airbyte secrets audit\n/);
     const sarif = run(['--database-url', db.url, '--format', 'sarif', '--no-history']);
     assert.equal(JSON.parse(sarif.stdout).version, '2.1.0');

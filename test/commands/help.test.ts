@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Command, Config } from '@oclif/core';
-import { renderCommandReference, withReference } from '../../scripts/readme-commands.js';
+import { renderCommandReference, withExitCodes, withReference } from '../../scripts/readme-commands.js';
+import { EXIT, exitCodeMarkdown } from '../../src/cli/exit-codes.js';
 import { assertBuilt } from '../helpers/cli.js';
 
 // Runs the BUILT CLI (bin/run.js → dist/commands) in a subprocess, without a TTY, with the
@@ -161,5 +163,18 @@ describe('the command reference in README.md (scripts/readme-commands.ts)', () =
     assert.equal(once, `${prose}\n<!-- commands -->\nA\n<!-- commandsstop -->\n`);
     const twice = withReference(`${once}\nAfter.\n`, 'B');
     assert.equal(twice, `${prose}\n<!-- commands -->\nB\n<!-- commandsstop -->\n\nAfter.\n`);
+  });
+
+  test('README.md holds the one exit-code table (src/cli/exit-codes.ts): 0, 1, 2, 130', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    assert.ok(readme.includes(`<!-- exit-codes -->\n${exitCodeMarkdown()}\n<!-- exit-codesstop -->`));
+    for (const code of Object.values(EXIT))
+      assert.match(exitCodeMarkdown(), new RegExp(`^\\| ${code} \\|`, 'm'));
+    assert.match(exitCodeMarkdown(), /default `critical`/);
+    assert.equal(
+      withExitCodes('a\n<!-- exit-codes -->\nold\n<!-- exit-codesstop -->\nb', 'T'),
+      'a\n<!-- exit-codes -->\nT\n<!-- exit-codesstop -->\nb',
+    );
+    assert.equal(withExitCodes('no markers', 'T'), 'no markers');
   });
 });

@@ -99,9 +99,18 @@ const RUNS: Array<[commandId: string, run: (f: Fixture) => Promise<CliResult>]> 
   [
     'audit',
     async (f) => {
-      const first = await runCli(['audit', '--database-url', f.db.url, '--json']);
+      const first = await runCli(['audit', '--database-url', f.db.url, '--fail-on', 'none', '--json']);
       assert.equal(first.code, 0, first.stderr);
-      return runCli(['audit', '--database-url', f.db.url, '--compare', 'last', '--json']);
+      return runCli([
+        'audit',
+        '--database-url',
+        f.db.url,
+        '--compare',
+        'last',
+        '--fail-on',
+        'none',
+        '--json',
+      ]);
     },
   ],
   ['audit:history', (f) => runCli(['audit', 'history', '--database-url', f.db.url, '--json'])],

@@ -58,7 +58,7 @@ describe('airbyte-secrets sample seed (built CLI, real PostgreSQL)', { skip: SKI
 
   test('the clean sample audits without missing specs or dangling references', () => {
     const r = cli('audit', '--database-url', clean.url, '--json');
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.status, 1, 'plaintext in configurations is critical: exit 1');
     const byCategory = (JSON.parse(r.stdout) as { summary: { byCategory: Record<string, number> } }).summary
       .byCategory;
     assert.ok(byCategory['plaintext-inline']! > 0);

@@ -130,11 +130,28 @@ describe('withLimits', () => {
     }
   });
 
-  test('defaults come from the kind: database concurrency 8', async () => {
+  test('defaults come from the kind: the database starts at 8 in flight, and never passes 16', async () => {
     const store = fakeStore('database', tick);
     const limited = withLimits(store);
-    await Promise.all(Array.from({ length: 30 }, (_, i) => limited.read(`c${i}`)));
+    await Promise.all(Array.from({ length: 8 }, (_, i) => limited.read(`c${i}`)));
     assert.equal(store.maxInFlight, STORE_DEFINITIONS.database.quota.concurrency);
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => limited.read(`c${i}`)));
+    assert.ok(store.maxInFlight <= STORE_DEFINITIONS.database.quota.maxConcurrency);
+  });
+
+  test("the store's own ceiling (a pool size) bounds the adaptive limit", async () => {
+    const store = Object.assign(fakeStore('vault', tick), { inFlightCeiling: 3 });
+    const limited = withLimits(store);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => limited.read(`c${i}`)));
+    assert.equal(store.maxInFlight, 3);
+  });
+
+  test('adaptive: false keeps exactly --concurrency in flight', async () => {
+    const store = fakeStore('vault', tick);
+    const limited = withLimits(store, { concurrency: 5, adaptive: false });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => limited.read(`c${i}`)));
+    assert.equal(store.maxInFlight, 5);
+    assert.equal(limited.stats().concurrencyLimit, 5);
   });
 
   test('retries a throttled call and tells onThrottle', async () => {
@@ -146,7 +163,17 @@ describe('withLimits', () => {
     const limited = withLimits(store, { sleep, random: () => 0.5, onThrottle: (e) => seen.push(e) });
     const value = await limited.read('airbyte_c');
     assert.equal(value?.reveal(), 'value of airbyte_c');
-    assert.deepEqual(limited.stats(), { calls: 1, attempts: 3, retries: 2, throttles: 2, failures: 0 });
+    const { calls, attempts, retries, throttles, failures } = limited.stats();
+    assert.deepEqual(
+      { calls, attempts, retries, throttles, failures },
+      {
+        calls: 1,
+        attempts: 3,
+        retries: 2,
+        throttles: 2,
+        failures: 0,
+      },
+    );
     assert.equal(seen.length, 2);
     // Full jitter: random × min(max, base × 2^(attempt-1)) with vault's throttle base 200 ms.
     assert.deepEqual(waits, [100, 200]);

@@ -22,6 +22,7 @@ export const AWS_CAPABILITIES: StoreCapabilities = {
 
 export const AWS_QUOTA: StoreQuota = {
   concurrency: 16,
+  maxConcurrency: 128,
   // PutSecretValue/UpdateSecret combined 50 TPS; CreateSecret/DeleteSecret ≈ 50 TPS.
   writeRate: share(50),
   // GetSecretValue + DescribeSecret 10,000 TPS.

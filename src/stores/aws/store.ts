@@ -16,6 +16,7 @@ import type {
   SecretDescription,
   SecretStore,
   StoreCapabilities,
+  WriteOptions,
   WriteOutcome,
 } from '../types.js';
 import { AWS_CAPABILITIES, AWS_RECOVERY_WINDOW_DAYS } from './index.js';
@@ -154,22 +155,24 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
     return undefined;
   }
 
-  async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+  async write(coordinate: string, value: SecretValue, options: WriteOptions = {}): Promise<WriteOutcome> {
+    if (options.expectAbsent) {
+      // CreateSecret refuses an existing (or deleted-but-recoverable) name: one request, and the
+      // full path below when the name is there after all.
+      try {
+        await this.#create(coordinate, value);
+        return 'created';
+      } catch (err) {
+        const name = errorName(err);
+        if (name !== 'ResourceExistsException' && name !== 'InvalidRequestException')
+          throw toStoreError(err, 'write', coordinate, value);
+      }
+    }
     const current = await this.#current(coordinate, 'write', coordinate);
     if (current.state === 'active') return this.#update(coordinate, value, current.value);
     if (current.state === 'scheduled') return this.#writeScheduled(coordinate, value);
-    const { CreateSecretCommand } = this.#sdk;
-    const tags = Object.entries(this.#settings.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
     try {
-      await this.#client.send(
-        new CreateSecretCommand({
-          Name: coordinate,
-          SecretString: value.reveal(),
-          Description: AIRBYTE_DESCRIPTION,
-          ...(this.#settings.kmsKeyId ? { KmsKeyId: this.#settings.kmsKeyId } : {}),
-          ...(tags.length > 0 ? { Tags: tags } : {}),
-        }),
-      );
+      await this.#create(coordinate, value);
       return 'created';
     } catch (err) {
       // Created by someone else since our read: compare with what is there now.
@@ -179,6 +182,20 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
       }
       throw toStoreError(err, 'write', coordinate, value);
     }
+  }
+
+  async #create(coordinate: string, value: SecretValue): Promise<void> {
+    const { CreateSecretCommand } = this.#sdk;
+    const tags = Object.entries(this.#settings.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+    await this.#client.send(
+      new CreateSecretCommand({
+        Name: coordinate,
+        SecretString: value.reveal(),
+        Description: AIRBYTE_DESCRIPTION,
+        ...(this.#settings.kmsKeyId ? { KmsKeyId: this.#settings.kmsKeyId } : {}),
+        ...(tags.length > 0 ? { Tags: tags } : {}),
+      }),
+    );
   }
 
   async delete(coordinate: string, options: DeleteOptions = {}): Promise<DeleteOutcome> {

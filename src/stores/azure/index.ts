@@ -19,6 +19,7 @@ export const AZURE_CAPABILITIES: StoreCapabilities = {
 
 export const AZURE_QUOTA: StoreQuota = {
   concurrency: 16,
+  maxConcurrency: 128,
   // Secrets CREATE 300 per 10 s per vault.
   writeRate: share(30),
   // All other transactions 4,000 per 10 s.

@@ -19,6 +19,7 @@ export const DATABASE_CAPABILITIES: StoreCapabilities = {
 
 export const DATABASE_QUOTA: StoreQuota = {
   concurrency: 8,
+  maxConcurrency: 16,
   writeCost: 1,
   listPageSize: 1000,
   retry: {

@@ -3,7 +3,7 @@ import { createDatabasePool } from '../../airbyte/connection.js';
 import { SecretValue } from '../../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from '../errors.js';
 import { endpointIdentity } from '../identity.js';
-import type { DeleteOutcome, SecretDescription, SecretStore, WriteOutcome } from '../types.js';
+import type { DeleteOutcome, SecretDescription, SecretStore, WriteOptions, WriteOutcome } from '../types.js';
 import { DATABASE_CAPABILITIES, DATABASE_QUOTA } from './index.js';
 import type { DatabaseStoreSettings } from './settings.js';
 
@@ -57,16 +57,67 @@ class DatabaseSecretStore implements SecretStore {
     this.#pool =
       deps.pool ??
       createDatabasePool(settings, {
-        max: settings.limits?.concurrency ?? DATABASE_QUOTA.concurrency,
+        max: settings.limits?.concurrency ?? DATABASE_QUOTA.maxConcurrency,
       });
+  }
+
+  /** The pool's size: more calls than connections would only queue inside pg. */
+  get inFlightCeiling(): number | undefined {
+    return this.#pool.options.max;
   }
 
   nameOf(coordinate: string): string {
     return coordinate;
   }
 
+  /**
+   * Reads that arrive while others are being answered wait for one query for them all
+   * (`coordinate = ANY($1)`): at most `READ_BATCHES` such queries run at once, so concurrent
+   * reads (plan, verify) cost a fraction of the round trips and connections.
+   */
   read(coordinate: string): Promise<SecretValue | undefined> {
-    return this.#read(coordinate, 'read');
+    return new Promise((resolve, reject) => {
+      this.#pendingReads.push({ coordinate, resolve, reject });
+      this.#flushReads();
+    });
+  }
+
+  readonly #pendingReads: PendingRead[] = [];
+  #readBatches = 0;
+
+  #flushReads(): void {
+    while (this.#readBatches < READ_BATCHES && this.#pendingReads.length > 0) {
+      const batch = this.#pendingReads.splice(0, READ_BATCH_SIZE);
+      this.#readBatches += 1;
+      void this.#readBatch(batch).finally(() => {
+        this.#readBatches -= 1;
+        this.#flushReads();
+      });
+    }
+  }
+
+  async #readBatch(batch: PendingRead[]): Promise<void> {
+    const only = batch[0];
+    if (batch.length === 1 && only) {
+      await this.#read(only.coordinate, 'read').then(only.resolve, only.reject);
+      return;
+    }
+    try {
+      const rows = await this.#query<{ coordinate: string; payload: string | null }>(
+        'read',
+        undefined,
+        'SELECT coordinate, payload FROM secrets WHERE coordinate = ANY($1::text[])',
+        [[...new Set(batch.map((b) => b.coordinate))]],
+      );
+      const found = new Map((rows ?? []).map((r) => [r.coordinate, r.payload ?? '']));
+      for (const b of batch) {
+        const payload = found.get(b.coordinate);
+        b.resolve(payload === undefined ? undefined : new SecretValue(payload));
+      }
+    } catch {
+      // One failed query: each read answers for itself (its own error names its coordinate).
+      for (const b of batch) await this.#read(b.coordinate, 'read').then(b.resolve, b.reject);
+    }
   }
 
   async #read(coordinate: string, operation: StoreOperation): Promise<SecretValue | undefined> {
@@ -80,8 +131,17 @@ class DatabaseSecretStore implements SecretStore {
     return row ? new SecretValue(row.payload ?? '') : undefined;
   }
 
-  async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+  async write(coordinate: string, value: SecretValue, options: WriteOptions = {}): Promise<WriteOutcome> {
     await this.#ensureTable(coordinate);
+    if (options.expectAbsent) {
+      const inserted = await this.#query(
+        'write',
+        coordinate,
+        'INSERT INTO secrets (coordinate, payload) VALUES ($1, $2) ON CONFLICT (coordinate) DO NOTHING RETURNING 1',
+        [coordinate, value.reveal()],
+      );
+      if (inserted && inserted.length > 0) return 'created';
+    }
     const current = await this.#read(coordinate, 'write');
     if (current && value.equals(current)) return 'unchanged';
     // xmax = 0 only on a freshly inserted row: tells created from updated even under a race.
@@ -167,6 +227,15 @@ class DatabaseSecretStore implements SecretStore {
 }
 
 const UNDEFINED_TABLE = '42P01';
+interface PendingRead {
+  coordinate: string;
+  resolve: (v: SecretValue | undefined) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Batched reads in flight at once, and coordinates per batch. */
+const READ_BATCHES = 2;
+const READ_BATCH_SIZE = 500;
 
 /** SQLSTATE (or class prefix) → failure class. The first match wins. */
 const PG_ERROR_KINDS: [prefix: string, kind: StoreErrorKind][] = [

@@ -19,6 +19,7 @@ export const GCP_CAPABILITIES: StoreCapabilities = {
 
 export const GCP_QUOTA: StoreQuota = {
   concurrency: 16,
+  maxConcurrency: 128,
   // 600 writes/min per project; a new secret is 2 writes.
   writeRate: share(10),
   // 90,000 accesses/min.

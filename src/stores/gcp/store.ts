@@ -16,6 +16,7 @@ import type {
   SecretDescription,
   SecretStore,
   StoreCapabilities,
+  WriteOptions,
   WriteOutcome,
 } from '../types.js';
 import { GCP_CAPABILITIES } from './index.js';
@@ -177,10 +178,13 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
     return current.state === 'active' ? current.value : undefined;
   }
 
-  async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+  async write(coordinate: string, value: SecretValue, options: WriteOptions = {}): Promise<WriteOutcome> {
     // Values over maxValueBytes are refused by the limits wrapper, before any call.
     const name = this.#checked(coordinate, 'write');
-    const current = await this.#current(coordinate, 'write');
+    // Expected absent: CreateSecret itself is the existence check (ALREADY_EXISTS falls back below).
+    const current = options.expectAbsent
+      ? ({ state: 'absent' } as const)
+      : await this.#current(coordinate, 'write');
     if (current.state === 'active' && current.value.equals(value)) return 'unchanged';
 
     let created = false;
@@ -196,6 +200,8 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
         // create; either way the version below is what is missing.
         const e = toStoreError(err, 'write', coordinate);
         if (e.kind !== 'already-exists') throw e;
+        // It was there after all: the full write compares with what it holds.
+        if (options.expectAbsent) return this.write(coordinate, value);
       }
     }
 

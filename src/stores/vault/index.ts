@@ -19,7 +19,8 @@ export const VAULT_CAPABILITIES: StoreCapabilities = {
 };
 
 export const VAULT_QUOTA: StoreQuota = {
-  concurrency: 8,
+  concurrency: 16,
+  maxConcurrency: 256,
   writeCost: 1,
   // LIST returns a whole folder at once.
   listPageSize: 10_000,

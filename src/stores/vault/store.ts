@@ -10,6 +10,7 @@ import type {
   SecretDescription,
   SecretStore,
   StoreCapabilities,
+  WriteOptions,
   WriteOutcome,
 } from '../types.js';
 import { VAULT_CAPABILITIES } from './index.js';
@@ -129,7 +130,11 @@ class VaultStore implements SecretStore {
     return current.state === 'active' ? current.value : undefined;
   }
 
-  async write(coordinate: string, value: SecretValue): Promise<WriteOutcome> {
+  async write(coordinate: string, value: SecretValue, options: WriteOptions = {}): Promise<WriteOutcome> {
+    // KV v2 with cas 0 creates only when the name has no version: one request instead of two.
+    if (options.expectAbsent && this.#version === 2 && (await this.#createIfAbsent(coordinate, value))) {
+      return 'created';
+    }
     const current = await this.#current(coordinate, 'write');
     if (current.state === 'active' && current.value.equals(value)) return 'unchanged';
     const data = { [VALUE_KEY]: value.reveal() };
@@ -144,6 +149,22 @@ class VaultStore implements SecretStore {
       throw toStoreError(err, 'write', coordinate, value);
     }
     return current.state === 'absent' ? 'created' : 'updated';
+  }
+
+  /** True when written; false when the name has a version (the check-and-set refused). */
+  async #createIfAbsent(coordinate: string, value: SecretValue): Promise<boolean> {
+    try {
+      await this.#client.write(this.#path(coordinate, 'data'), {
+        data: { [VALUE_KEY]: value.reveal() },
+        options: { cas: 0 },
+      });
+      return true;
+    } catch (err) {
+      const response = responseOf(err);
+      const message = firstOf(at(response?.body, 'errors'));
+      if (response?.status === 400 && message?.includes('did not match the current version')) return false;
+      throw toStoreError(err, 'write', coordinate, value);
+    }
   }
 
   async delete(coordinate: string, options: { hard?: boolean } = {}): Promise<DeleteOutcome> {

@@ -1,0 +1,44 @@
+import pg from 'pg';
+import { planMigration } from '../src/migrate/index.js';
+import { createStore } from '../src/stores/open.js';
+
+/**
+ * Child process of the scale row: `plan` (inventory, probe of both stores, decisions) over one
+ * database, from its `secrets` table to the `secrets` table of a second, empty database, and
+ * its own peak RSS. argv[2] is the Airbyte database URL, argv[3] the target database URL.
+ */
+export interface ScaleChildResult {
+  seconds: number;
+  items: number;
+  copies: number;
+  baselineRssMb: number;
+  peakRssMb: number;
+}
+
+const MB = 1024 * 1024;
+
+async function main(): Promise<void> {
+  const [url, targetUrl] = process.argv.slice(2) as [string, string];
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  await pool.query('SELECT 1');
+  const source = await createStore({ kind: 'database', url });
+  const target = await createStore({ kind: 'database', url: targetUrl });
+  await target.read('airbyte_workspace_warmup_secret_warmup_v1');
+  const baselineRssMb = (process.resourceUsage().maxRSS * 1024) / MB;
+  const start = performance.now();
+  const plan = await planMigration({ pool, source, target });
+  const seconds = (performance.now() - start) / 1000;
+  const result: ScaleChildResult = {
+    seconds,
+    items: plan.items.length,
+    copies: plan.summary.find((s) => s.action === 'copy')?.count ?? 0,
+    baselineRssMb,
+    peakRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
+  };
+  await source.close();
+  await target.close();
+  await pool.end();
+  process.send?.(result);
+}
+
+if (process.send) await main();
