@@ -140,7 +140,6 @@ describe('one writer lock per Airbyte database', () => {
         ],
         ['sync', ...url, '--from', 'database', ...vault.cliArgs('to')],
         ['rekey', ...url, '--category', 'all'],
-        ['rollback', randomUUID(), ...url, ...vault.cliArgs('to')],
         [
           'cleanup',
           ...url,
@@ -183,6 +182,21 @@ describe('one writer lock per Airbyte database', () => {
     const free = await db.pool.query('SELECT pg_try_advisory_lock($1) AS ok', [WRITER_LOCK_KEY]);
     assert.equal(free.rows[0].ok, true, 'the lock is released when the command ends');
     await db.pool.query('SELECT pg_advisory_unlock_all()');
+    // Rollback takes it too (its run must exist: the stores come from the journal).
+    const { runId } = JSON.parse(first.stdout) as { runId: string };
+    const again = new pg.Client({ connectionString: db.url });
+    again.on('error', () => undefined);
+    await again.connect();
+    try {
+      await again.query('SELECT pg_try_advisory_lock($1)', [WRITER_LOCK_KEY]);
+      const r = await runCli(['rollback', runId, '--database-url', db.url, ...vault.cliArgs('to'), '--yes'], {
+        env: vault.cliEnv,
+      });
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /holds this Airbyte database's lock/);
+    } finally {
+      await again.end();
+    }
   });
 });
 
