@@ -98,7 +98,7 @@ function interruptionDefects(r: { code: number | null; signal: string | null; st
   if (r.code === 0) return []; // it finished before the interruption landed
   const out: string[] = [];
   if (r.code !== 2) out.push(`exit ${r.code} (expected 2)`);
-  const lines = r.stderr.split('\n').filter((l) => l.trim() && !/^phase=|^\s*\[|heartbeat/.test(l));
+  const lines = r.stderr.split('\n').filter((l) => l.trim() && !/(^|\s)phase=|^\s*\[|heartbeat/.test(l));
   if (lines.length > 1) out.push(`${lines.length} lines on stderr: ${lines.slice(0, 3).join(' | ')}`);
   if (/^\s+at /m.test(r.stderr)) out.push('a stack trace on stderr');
   return out;
