@@ -19,7 +19,8 @@ import { renderTable, seconds } from './table.js';
  */
 const HELP = `Usage: npm run bench -- [options]
   --quick                 tiny sizes, every module (seconds, not minutes)
-  --only <list>           sections to run: ${SECTIONS.join(',')} (default: all)
+  --only <list>           sections to run: ${SECTIONS.join(',')} (default: all); --only crash runs the
+                          crash bench alone (--trials N, --actors N, --stores vault,aws; bench/crash.ts)
   --latency <ms>          round trip added by each emulator (default ${DEFAULT_OPTIONS.latencyMs})
   --actors <list>         inventory database sizes (default ${DEFAULT_OPTIONS.inventoryActors.join(',')})
   --secrets <n>           secrets copied into each store (default ${DEFAULT_OPTIONS.secrets})
@@ -110,7 +111,19 @@ export function parseBenchArgs(
   return { options: o, out, quick: values.quick === true };
 }
 
+function onlyValue(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  if (i < 0) return undefined;
+  const arg = argv[i] ?? '';
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
+}
+
 async function main(): Promise<void> {
+  // The crash bench has its own options and table (bench/crash.ts).
+  if (/(^|,)crash(,|$)/.test(onlyValue(process.argv.slice(2)) ?? '')) {
+    const { crashBench } = await import('./crash.js');
+    return crashBench(process.argv.slice(2));
+  }
   const parsed = parseBenchArgs(process.argv.slice(2));
   if (parsed === 'help') {
     console.log(HELP);

@@ -16,9 +16,13 @@ export PATH="$repo/node_modules/.bin:$PATH"
 admin_url=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 work=$(mktemp -d /tmp/airbyte-secrets-package.XXXXXX)
 chmod 0755 "$work"
-databases=()
+# fresh_database runs in a command substitution (a subshell), so nothing it records reaches this
+# shell: the cleanup drops every database of this run by its name instead (bash keeps $$ in subshells).
 cleanup() {
-  for db in "${databases[@]}"; do psql -q "$admin_url" -c "drop database if exists $db" >/dev/null 2>&1 || true; done
+  local db
+  for db in $(psql -Atq "$admin_url" -c "select datname from pg_database where datname like 'airbyte\_secrets\_package\_$$\_%'" 2>/dev/null); do
+    psql -q "$admin_url" -c "drop database if exists \"$db\" with (force)" >/dev/null 2>&1 || true
+  done
   chmod -R u+w "$work" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -29,7 +33,6 @@ commit=$(git rev-parse HEAD 2>/dev/null || true)
 fresh_database() {
   local name="airbyte_secrets_package_$$_$1"
   PGOPTIONS='-c client_min_messages=warning' psql -q "$admin_url" -c "drop database if exists $name" -c "create database $name" >/dev/null
-  databases+=("$name")
   printf '%s' "${admin_url%/*}/$name"
 }
 

@@ -107,6 +107,11 @@ function poolOf(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // Nor one checked out (a cursor, a transaction, the writer lock) when the server ends it
+  // (pg_terminate_backend, a restart): its query rejects, and that is what the command reports.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 

@@ -1,7 +1,7 @@
 import { forEachConcurrent } from '../util/concurrent.js';
 import type { SecretValue } from '../util/secret-value.js';
 import type { ItemPatch, RunContext } from './context.js';
-import { failure, writeVerified } from './write-verified.js';
+import { failure, writeAhead } from './write-verified.js';
 
 /**
  * What this run already knows about the items, so the copy does not ask the stores again: the
@@ -41,7 +41,9 @@ export async function copyCoordinates(
           const expectAbsent = known.targetAbsent === true;
           patch = {
             state: 'verified',
-            target_outcome: await writeVerified(ctx.target, item.coordinate, value, { expectAbsent }),
+            target_outcome: await writeAhead(ctx, item.key, 'target', ctx.target, item.coordinate, value, {
+              expectAbsent,
+            }),
           };
           known.readBack?.(item.coordinate);
         }

@@ -80,7 +80,7 @@ export async function finishRunFromItems(
       ...(r.path ? { path: r.path } : {}),
       ...(r.row_id ? { rowId: r.row_id } : {}),
     }));
-  const failed = rows.some((r) => r.state === 'failed' || r.state === 'pending');
+  const failed = rows.some((r) => r.state === 'failed' || r.state === 'pending' || r.state === 'writing');
   await journal.finishRun(runId, failed ? 'failed' : 'completed', states);
   return { states, problems, failed };
 }

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { readInventory } from '../airbyte/inventory.js';
 import { Journal, type RunRow } from '../journal/index.js';
-import { withAdvisoryLock } from '../journal/transaction.js';
+import { isConnectionLost, type WriterLock, withWriterLock } from '../journal/writer-lock.js';
+import { isStoreUnreachable } from '../stores/errors.js';
+import { storeIdentity } from '../stores/identity.js';
 import type { SecretStore } from '../stores/types.js';
 import { InterruptedError, UsageError } from '../util/errors.js';
 import type { RunContext } from './context.js';
@@ -21,8 +23,6 @@ export interface RunDefinition<Plan, Done, Check> {
   /** Values are read from `source` and written to `target` (the same store for a re-key). */
   source: SecretStore;
   target: SecretStore;
-  /** Only one run per lock key at a time; `busy` is the message when another one holds it. */
-  lock: { key: string; busy: string };
   resume: {
     /** A run to resume; without it, the newest unfinished run of this kind between the same stores. */
     id?: string | undefined;
@@ -63,15 +63,16 @@ export interface RunReport<Plan, Done, Check> extends RunOutcome {
   check: Check;
 }
 
-/** Runs a journaled run of `definition` under its advisory lock, resuming an unfinished one. */
+/**
+ * Runs a journaled run of `definition` under the Airbyte database's writer lock (one writer at a
+ * time, whatever the stores), resuming an unfinished one.
+ */
 export async function runJournaled<Plan, Done, Check>(
   definition: RunDefinition<Plan, Done, Check>,
 ): Promise<RunReport<Plan, Done, Check>> {
   const journal = new Journal(definition.pool, definition.journalSchema);
   await journal.ensure();
-  return withAdvisoryLock(definition.pool, definition.lock.key, () => runLocked(definition, journal), {
-    ifBusy: () => new UsageError(definition.lock.busy),
-  });
+  return withWriterLock(definition.pool, definition.kind, (lock) => runLocked(definition, journal, lock));
 }
 
 /** The run to resume: the one asked for, or the newest unfinished run of this kind between the same stores. */
@@ -80,15 +81,18 @@ async function previousRun(
   journal: Journal,
 ): Promise<RunRow | undefined> {
   const { resume, kind, source, target } = definition;
-  if (!resume.id) return journal.unfinishedRun(kind, source.description, target.description);
+  if (!resume.id) return journal.unfinishedRun(kind, storeKey(source), storeKey(target));
   const run = await journal.run(resume.id);
   if (!run || (resume.accepts && !resume.accepts(run))) throw new UsageError(resume.unknown);
   return run;
 }
 
+const storeKey = (store: SecretStore) => ({ identity: storeIdentity(store), description: store.description });
+
 async function runLocked<Plan, Done, Check>(
   definition: RunDefinition<Plan, Done, Check>,
   journal: Journal,
+  lock: WriterLock,
 ): Promise<RunReport<Plan, Done, Check>> {
   const { source, target } = definition;
   const previous = await previousRun(definition, journal);
@@ -96,6 +100,11 @@ async function runLocked<Plan, Done, Check>(
   if (definition.signal?.aborted) throw new InterruptedError(previous?.id);
 
   const runId = previous?.id ?? randomUUID();
+  // A second writer's message names this run; losing the lock's connection stops the run.
+  await lock.name(definition.kind, runId);
+  lock.onLost(() =>
+    journal.lose(new UsageError(`lost the connection holding the writer lock of Airbyte's database`)),
+  );
   if (previous) await journal.markRun(runId, 'running');
   else {
     await journal.createRun({
@@ -107,6 +116,9 @@ async function runLocked<Plan, Done, Check>(
       source_store: source.description,
       target_kind: target.kind,
       target_store: target.description,
+      // A store without an identity (a wrapper) is matched by its description later.
+      source_identity: source.identity ?? null,
+      target_identity: target.identity ?? null,
       options,
     });
   }
@@ -124,18 +136,37 @@ async function runLocked<Plan, Done, Check>(
     ...(definition.onProgress ? { onProgress: definition.onProgress } : {}),
     ...(definition.signal ? { signal: definition.signal } : {}),
   };
-  let done: Done;
   try {
-    done = await definition.execute(ctx, plan);
+    const done = await definition.execute(ctx, plan);
+    if (definition.signal?.aborted) {
+      await journal.markRun(runId, 'interrupted');
+      throw new InterruptedError(runId);
+    }
+    const check = await definition.verify(ctx, plan, done);
+    if (journal.lost) throw journal.lost;
+    const outcome = await finishRunFromItems(journal, runId, definition.counts(plan));
+    return { ...outcome, runId, resumed: Boolean(previous), plan, done, check };
   } catch (err) {
-    await journal.markRun(runId, 'failed').catch(() => undefined);
-    throw err;
+    if (err instanceof InterruptedError) throw err;
+    const cause = interruption(err, journal);
+    await journal.markRun(runId, cause ? 'interrupted' : 'failed').catch(() => undefined);
+    if (!cause) throw err;
+    throw new UsageError(`run ${runId} interrupted (${cause}): run the same command again to resume it`);
   }
-  if (definition.signal?.aborted) {
-    await journal.markRun(runId, 'interrupted');
-    throw new InterruptedError(runId);
-  }
-  const check = await definition.verify(ctx, plan, done);
-  const outcome = await finishRunFromItems(journal, runId, definition.counts(plan));
-  return { ...outcome, runId, resumed: Boolean(previous), plan, done, check };
+}
+
+/**
+ * Why a run stopped when it lost what it runs on (the database, the lock's connection, a store),
+ * in a few words without any value; undefined for any other error (the run is then `failed`).
+ */
+function interruption(err: unknown, journal: Journal): string | undefined {
+  if (journal.lost) return journal.lost.message;
+  if (isStoreUnreachable(err)) return (err as Error).message;
+  if (isConnectionLost(err)) return `lost the connection to Airbyte's database: ${firstLine(err)}`;
+  return undefined;
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return (text.split('\n')[0] ?? '').trim();
 }

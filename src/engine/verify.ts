@@ -199,6 +199,15 @@ export async function referencedConfigCoordinates(pool: pg.Pool): Promise<Config
 }
 
 /** Every reference in the database (rows and secret_config) resolves in `store` (and equals `compare`, if given). */
+/** Every coordinate a configuration or secret_config row references now (whatever its state). */
+export async function referencedCoordinates(pool: pg.Pool): Promise<Set<string>> {
+  const referenced = new Set<string>();
+  for await (const row of readInventory(pool))
+    for (const r of row.records) if (r.node.coordinate) referenced.add(r.node.coordinate);
+  for (const c of await referencedConfigCoordinates(pool)) referenced.add(c.coordinate);
+  return referenced;
+}
+
 export async function verifyStore(options: {
   pool: pg.Pool;
   store: SecretStore;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import type pg from 'pg';
 import * as q from './queries.js';
@@ -5,7 +6,7 @@ import { findRun } from './run-id.js';
 import { DEFAULT_JOURNAL_SCHEMA, ensureJournalSchema } from './schema.js';
 
 export type { ItemAction, ItemRow, PreImageRow, ReferenceChange, RunRow } from './queries.js';
-export { deletionItem } from './queries.js';
+export { deletionItem, type StoreKey, UNFINISHED_STATES } from './queries.js';
 export { DEFAULT_JOURNAL_SCHEMA, ensureJournalSchema } from './schema.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -16,6 +17,11 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
  * can share the transaction of the row rewrite they describe.
  */
 export class Journal {
+  /** This process's attempt at its run: write intents name it (see `intendWrite`). */
+  readonly attempt = randomUUID();
+  /** Set when the connection holding the writer lock is lost: every later journal write throws it. */
+  #lost: Error | undefined;
+
   constructor(
     readonly pool: pg.Pool,
     readonly schema = DEFAULT_JOURNAL_SCHEMA,
@@ -60,8 +66,20 @@ export class Journal {
   runs(limit = 50) {
     return q.selectRuns(this.pool, this.schema, limit);
   }
-  unfinishedRun(kind: q.RunRow['kind'], source: string, target: string) {
+  unfinishedRun(kind: q.RunRow['kind'], source: q.StoreKey, target: q.StoreKey) {
     return q.selectUnfinishedRun(this.pool, this.schema, kind, source, target);
+  }
+  /** Stops every later item update with `err` (the run lost its lock or its database). */
+  lose(err: Error): void {
+    this.#lost ??= err;
+  }
+  get lost(): Error | undefined {
+    return this.#lost;
+  }
+  /** Write-ahead: before writing the item's coordinate to `side`, the intent (state `writing`). */
+  async intendWrite(runId: string, key: string, side: 'target' | 'source') {
+    if (this.#lost) throw this.#lost;
+    await q.intendWrite(this.pool, this.schema, runId, key, side, this.attempt);
   }
   async upsertItems(runId: string, items: Parameters<typeof q.upsertItems>[3]) {
     for (let i = 0; i < items.length; i += 2000) {
@@ -74,7 +92,8 @@ export class Journal {
     patch: Parameters<typeof q.updateItem>[4],
     db: Queryable = this.pool,
   ) {
-    return q.updateItem(db, this.schema, runId, key, patch);
+    if (this.#lost) return Promise.reject(this.#lost);
+    return q.updateItem(db, this.schema, runId, key, patch, this.attempt);
   }
   items(runId: string, filter?: { action?: string; state?: string }) {
     return q.selectItems(this.pool, this.schema, runId, filter);

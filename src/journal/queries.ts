@@ -6,7 +6,7 @@ import { quoteIdent } from './schema.js';
 export interface RunRow {
   id: string;
   kind: 'migrate' | 'rekey' | 'sync' | 'cleanup';
-  /** `interrupted`: stopped by SIGINT/SIGTERM after the items in flight; resumable like `failed`. */
+  /** `interrupted`: stopped by a signal or by losing its database or a store; resumed like `running` and `failed`. */
   state: 'running' | 'completed' | 'failed' | 'interrupted' | 'rolled-back';
   started_at: Date;
   finished_at: Date | null;
@@ -15,6 +15,9 @@ export interface RunRow {
   source_store: string;
   target_kind: string;
   target_store: string;
+  /** The stores' normalised identities (`SecretStore.identity`); null in runs recorded before them. */
+  source_identity?: string | null;
+  target_identity?: string | null;
   options: Record<string, unknown>;
   counts: Record<string, number>;
 }
@@ -54,6 +57,7 @@ export interface ItemRow {
   action: ItemAction;
   state:
     | 'pending'
+    | 'writing'
     | 'verified'
     | 'rewritten'
     | 'failed'
@@ -72,6 +76,12 @@ export interface ItemRow {
   reason: string | null;
   error_class: string | null;
   attempts: number;
+  /**
+   * The attempt that recorded its intent to write the coordinate to the target (source) store,
+   * before writing: set while the write is unresolved, kept after (write-ahead journal).
+   */
+  target_intent?: string | null;
+  source_intent?: string | null;
   /** reencrypt: the key it replaced (`{}`: the service's own key); null when it changed none. */
   previous_key: { kmsKeyId?: string } | null;
 }
@@ -109,8 +119,9 @@ export async function insertRun(
 ) {
   await db.query(
     `INSERT INTO ${t(schema, 'migration_run')}
-       (id, kind, state, started_by, source_kind, source_store, target_kind, target_store, options)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+       (id, kind, state, started_by, source_kind, source_store, target_kind, target_store, options,
+        source_identity, target_identity)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [
       run.id,
       run.kind,
@@ -121,6 +132,8 @@ export async function insertRun(
       run.target_kind,
       run.target_store,
       run.options,
+      run.source_identity ?? null,
+      run.target_identity ?? null,
     ],
   );
 }
@@ -152,21 +165,56 @@ export async function selectRuns(db: Queryable, schema: string, limit: number): 
   return r.rows;
 }
 
-/** The newest run of this kind between the same two stores that did not finish. */
+/** A store as runs are matched by: its identity, and its description for runs recorded without one. */
+export interface StoreKey {
+  identity: string;
+  description: string;
+}
+
+/** The states of a run that did not finish: a later attempt resumes it. */
+export const UNFINISHED_STATES = ['running', 'failed', 'interrupted'] as const;
+
+/** The newest run of this kind between the same two stores (by identity) that did not finish. */
 export async function selectUnfinishedRun(
   db: Queryable,
   schema: string,
   kind: RunRow['kind'],
-  sourceStore: string,
-  targetStore: string,
+  source: StoreKey,
+  target: StoreKey,
 ): Promise<RunRow | undefined> {
   const r = await db.query<RunRow>(
     `SELECT * FROM ${t(schema, 'migration_run')}
-      WHERE kind = $1 AND source_store = $2 AND target_store = $3 AND state IN ('running', 'failed', 'interrupted')
+      WHERE kind = $1 AND state = ANY ($6::text[])
+        AND (source_identity = $2 OR (source_identity IS NULL AND source_store = $3))
+        AND (target_identity = $4 OR (target_identity IS NULL AND target_store = $5))
       ORDER BY started_at DESC LIMIT 1`,
-    [kind, sourceStore, targetStore],
+    [kind, source.identity, source.description, target.identity, target.description, UNFINISHED_STATES],
   );
   return r.rows[0];
+}
+
+/**
+ * Write-ahead: records, before a store write, that `attempt` is about to write the item's
+ * coordinate to one side (state `writing`). An intent an earlier attempt left unresolved is kept:
+ * it is the evidence that this run wrote there first.
+ */
+export async function intendWrite(
+  db: Queryable,
+  schema: string,
+  runId: string,
+  itemKey: string,
+  side: 'target' | 'source',
+  attempt: string,
+) {
+  const intent = side === 'target' ? 'target_intent' : 'source_intent';
+  const outcome = side === 'target' ? 'target_outcome' : 'source_outcome';
+  await db.query(
+    `UPDATE ${t(schema, 'migration_item')}
+        SET state = 'writing', updated_at = now(),
+            ${intent} = CASE WHEN ${intent} IS NOT NULL AND ${outcome} IS NULL THEN ${intent} ELSE $3 END
+      WHERE run_id = $1 AND item_key = $2`,
+    [runId, itemKey, attempt],
+  );
 }
 
 /** A pending `delete` item: one coordinate a cleanup or rollback is about to remove (never a value). */
@@ -230,12 +278,20 @@ export async function updateItem(
   > & {
     attempts?: number;
   },
+  attempt = '',
 ) {
   // previous_key is kept once set: a resumed run finds the key already changed and must not lose it.
+  // An outcome resolves the write-ahead intent: once `created` (by any attempt) it stays so, and an
+  // `unchanged` found where an earlier attempt intended a write (and never resolved it) is that
+  // attempt's creation.
+  const resolved = (outcome: string, intent: string, param: string) =>
+    `CASE WHEN ${outcome} = 'created' THEN 'created'
+          WHEN ${param} = 'unchanged' AND ${intent} IS NOT NULL AND ${intent} <> $10 AND ${outcome} IS NULL THEN 'created'
+          ELSE COALESCE(${param}, ${outcome}) END`;
   await db.query(
     `UPDATE ${t(schema, 'migration_item')}
-        SET state = COALESCE($3, state), target_outcome = COALESCE($4, target_outcome),
-            source_outcome = COALESCE($5, source_outcome), reason = COALESCE($6, reason),
+        SET state = COALESCE($3, state), target_outcome = ${resolved('target_outcome', 'target_intent', '$4::text')},
+            source_outcome = ${resolved('source_outcome', 'source_intent', '$5::text')}, reason = COALESCE($6, reason),
             error_class = COALESCE($7, error_class), attempts = attempts + COALESCE($8, 0),
             previous_key = COALESCE(previous_key, $9::jsonb), updated_at = now()
       WHERE run_id = $1 AND item_key = $2`,
@@ -249,6 +305,7 @@ export async function updateItem(
       patch.error_class ?? null,
       patch.attempts ?? null,
       patch.previous_key ? JSON.stringify(patch.previous_key) : null,
+      attempt,
     ],
   );
 }

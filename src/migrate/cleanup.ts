@@ -4,7 +4,9 @@ import { readInventory } from '../airbyte/inventory.js';
 import type { ProgressEvent } from '../engine/progress.js';
 import { writeVerified } from '../engine/write-verified.js';
 import { deletionItem, Journal, type RunRow } from '../journal/index.js';
+import { withWriterLock } from '../journal/writer-lock.js';
 import { StoreError } from '../stores/errors.js';
+import { sameStore, storeIdentity } from '../stores/identity.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import { UsageError } from '../util/errors.js';
@@ -69,6 +71,12 @@ export interface CleanupResult {
  * it back.
  */
 export async function cleanupOldStore(options: CleanupOptions): Promise<CleanupResult> {
+  if (!options.apply) return cleanupLocked(options);
+  // Deleting: under the Airbyte database's writer lock, never beside another writer.
+  return withWriterLock(options.pool, 'cleanup', () => cleanupLocked(options));
+}
+
+async function cleanupLocked(options: CleanupOptions): Promise<CleanupResult> {
   const evidence = options.safety ? await refuseUnsafeCleanup(options, options.safety) : undefined;
   const coordinates = new Set<string>();
   for await (const row of readInventory(options.pool)) {
@@ -135,7 +143,7 @@ export async function refuseUnsafeCleanup(
   options: Pick<CleanupOptions, 'old' | 'current' | 'apply'>,
   safety: CleanupSafety,
 ): Promise<AirbyteStoreEvidence | undefined> {
-  if (options.old.description === options.current.description) {
+  if (storeIdentity(options.old) === storeIdentity(options.current)) {
     throw new UsageError(
       `--store ${safety.oldName} is the store to verify against: name the new store with --verified-in`,
     );
@@ -177,6 +185,8 @@ async function startCleanupRun(options: CleanupOptions, evidence: AirbyteStoreEv
     source_store: options.old.description,
     target_kind: options.current.kind,
     target_store: options.current.description,
+    source_identity: options.old.identity ?? null,
+    target_identity: options.current.identity ?? null,
     options: { hard: options.hard ?? false, ...(evidence ? { evidence: evidence.origin } : {}) },
   });
   const key = (coordinate: string) => `delete:${coordinate}`;
@@ -224,20 +234,29 @@ export interface UndoCleanupResult {
  * is restored (AWS RestoreSecret, Key Vault recover); any other is written again from the store Airbyte uses (cleanup only ever deleted values verified identical there),
  * read back and journaled as `restored`. Refuses a run that is not a cleanup of this old store.
  */
-export async function undoCleanup(options: {
+export function undoCleanup(options: UndoCleanupOptions): Promise<UndoCleanupResult> {
+  return withWriterLock(options.pool, 'cleanup', async (lock) => {
+    await lock.name('cleanup', options.runId);
+    return undoCleanupLocked(options);
+  });
+}
+
+export interface UndoCleanupOptions {
   pool: pg.Pool;
   runId: string;
   old: SecretStore;
   current: SecretStore;
   journalSchema?: string;
   concurrency?: number;
-}): Promise<UndoCleanupResult> {
+}
+
+async function undoCleanupLocked(options: UndoCleanupOptions): Promise<UndoCleanupResult> {
   const journal = new Journal(options.pool, options.journalSchema);
   const found = (await journal.exists()) ? await journal.run(options.runId) : undefined;
   const run = found && isCleanupRun(found) ? found : undefined;
   if (!run)
     throw new UsageError(`no cleanup run ${options.runId} in the journal: see 'airbyte-secrets runs'`);
-  if (run.source_store !== options.old.description) {
+  if (!sameStore(run.source_identity, run.source_store, options.old)) {
     throw new UsageError(
       `run ${run.id} cleaned ${run.source_store}, not ${options.old.description}: pass the same --store`,
     );

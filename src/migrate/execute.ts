@@ -5,7 +5,8 @@ import type { RunContext } from '../engine/context.js';
 import { mintCoordinate } from '../engine/coordinates.js';
 import { type CopyKnowledge, copyCoordinates } from '../engine/copy.js';
 import { forPlannedRows, type RowRewrite, rewriteRow } from '../engine/row-rewrite.js';
-import { failure, writeVerified } from '../engine/write-verified.js';
+import { referencedCoordinates } from '../engine/verify.js';
+import { failure, writeAhead } from '../engine/write-verified.js';
 import type { SecretValue } from '../util/secret-value.js';
 import type { CopyItem, PlanItem, ReadyExtractItem } from './types.js';
 
@@ -46,6 +47,39 @@ export async function extractPlaintext(
   readBack?: (coordinate: string) => void,
 ): Promise<void> {
   await forPlannedRows(ctx, extracts, 'extract', (row, planned) => extractRow(ctx, row, planned, readBack));
+  await removeSupersededCopies(ctx);
+}
+
+const REMOVED = 'superseded (the row changed meanwhile); the copies this run wrote were removed';
+
+/**
+ * An extract superseded by a concurrent edit leaves no orphan: the copies this run wrote under its
+ * fresh coordinate (created, or intended and never resolved) are deleted from both stores, unless
+ * some row references the coordinate now. A later attempt re-plans the row under the same name.
+ */
+async function removeSupersededCopies(ctx: RunContext): Promise<void> {
+  const wrote = (outcome: string | null, intent: string | null | undefined) =>
+    outcome === 'created' || (Boolean(intent) && outcome === null);
+  const orphans = (await ctx.journal.items(ctx.runId, { action: 'extract', state: 'superseded' })).filter(
+    (i) =>
+      i.coordinate &&
+      i.reason !== REMOVED &&
+      (wrote(i.target_outcome, i.target_intent) || wrote(i.source_outcome, i.source_intent)),
+  );
+  if (orphans.length === 0) return;
+  const referenced = await referencedCoordinates(ctx.pool);
+  for (const item of orphans) {
+    const coordinate = item.coordinate;
+    if (!coordinate || referenced.has(coordinate)) continue;
+    try {
+      if (wrote(item.target_outcome, item.target_intent)) await ctx.target.delete(coordinate);
+      if (ctx.writeSource && wrote(item.source_outcome, item.source_intent))
+        await ctx.source.delete(coordinate);
+      await ctx.journal.updateItem(ctx.runId, item.item_key, { reason: REMOVED });
+    } catch (err) {
+      failure(err);
+    }
+  }
 }
 
 async function extractRow(
@@ -69,9 +103,17 @@ async function extractRow(
     try {
       // A minted name is new (a kept one from an earlier attempt falls back to the full write).
       const fresh = { expectAbsent: true };
-      const targetOutcome = await writeVerified(ctx.target, item.coordinate, value, fresh);
+      const targetOutcome = await writeAhead(
+        ctx,
+        item.key,
+        'target',
+        ctx.target,
+        item.coordinate,
+        value,
+        fresh,
+      );
       const sourceOutcome = ctx.writeSource
-        ? await writeVerified(ctx.source, item.coordinate, value, fresh)
+        ? await writeAhead(ctx, item.key, 'source', ctx.source, item.coordinate, value, fresh)
         : undefined;
       readBack?.(item.coordinate);
       await ctx.journal.updateItem(ctx.runId, item.key, {

@@ -5,6 +5,7 @@ import type { ItemProblem } from '../engine/items.js';
 import type { ProgressEvent } from '../engine/progress.js';
 import { runJournaled } from '../engine/run.js';
 import { referencedConfigCoordinates, type VerifyResult, verifyReferences } from '../engine/verify.js';
+import { storeIdentity } from '../stores/identity.js';
 import { storeDefinition } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { NotConfirmedError, UsageError } from '../util/errors.js';
@@ -136,7 +137,7 @@ function concurrencyOf(options: Pick<MigrationOptions, 'concurrency' | 'target'>
 }
 
 function writeSourceOf(options: MigrationOptions): boolean {
-  return (options.writeSource ?? true) && options.source.description !== options.target.description;
+  return (options.writeSource ?? true) && storeIdentity(options.source) !== storeIdentity(options.target);
 }
 
 export interface MigrationResult {
@@ -154,7 +155,7 @@ export interface MigrationResult {
 /**
  * The migration: plan, copy, extract (write, verify, rewrite), verify the target the way Airbyte
  * will read it. Resumes the newest unfinished run between the same stores, reusing the coordinates
- * it chose. Only one migration between the same two stores runs at a time (advisory lock).
+ * it chose. One writer per Airbyte database at a time (its writer lock).
  */
 export async function runMigration(options: MigrationOptions): Promise<MigrationResult> {
   refuseTargetAirbyteCannotUse(options.target);
@@ -185,10 +186,6 @@ async function migrateJournaled(
     journalSchema: options.journalSchema,
     source: options.source,
     target: options.target,
-    lock: {
-      key: `airbyte-secrets:${options.source.description}->${options.target.description}`,
-      busy: 'another migration between these two stores is running; wait for it or stop it first',
-    },
     resume: {
       id: options.resume,
       unknown: `no run ${options.resume} in the journal: see 'airbyte-secrets runs'`,

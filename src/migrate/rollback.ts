@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import { parseExactJson, stringifyExactJson } from '../airbyte/exact-json.js';
-import { readInventory } from '../airbyte/inventory.js';
 import {
   deleteCreatedReferences,
   lockHolderRow,
@@ -10,11 +9,13 @@ import {
 import type { HolderKind } from '../airbyte/types.js';
 import { expectedAfterRewrite, markersOf, restoreOriginal } from '../engine/pre-image.js';
 import type { ProgressEvent } from '../engine/progress.js';
-import { referencedConfigCoordinates } from '../engine/verify.js';
+import { referencedCoordinates } from '../engine/verify.js';
 import { writeVerified } from '../engine/write-verified.js';
 import { deletionItem, type ItemRow, Journal } from '../journal/index.js';
 import { withTransaction } from '../journal/transaction.js';
+import { withWriterLock } from '../journal/writer-lock.js';
 import { StoreError } from '../stores/errors.js';
+import { sameStore } from '../stores/identity.js';
 import { canChangeKeys } from '../stores/key-change.js';
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
@@ -67,11 +68,20 @@ export interface RollbackResult {
  * plaintext come back from the stores. With `deleteCreated`, removes what the run created.
  */
 export async function rollbackRun(options: RollbackOptions): Promise<RollbackResult> {
+  if (options.dryRun) return rollbackLocked(options);
+  // Under the Airbyte database's writer lock: never beside a migrate, sync, rekey or cleanup.
+  return withWriterLock(options.pool, 'rollback', async (lock) => {
+    await lock.name('rollback', options.runId);
+    return rollbackLocked(options);
+  });
+}
+
+async function rollbackLocked(options: RollbackOptions): Promise<RollbackResult> {
   const journal = new Journal(options.pool, options.journalSchema);
   if (!(await journal.exists())) throw new UsageError('no journal in this database: nothing to roll back');
   const run = await journal.run(options.runId);
   if (!run) throw new UsageError(`no run ${options.runId} in the journal: see 'airbyte-secrets runs'`);
-  if (run.target_store !== options.target.description) {
+  if (!sameStore(run.target_identity, run.target_store, options.target)) {
     throw new UsageError(
       `run ${run.id} migrated to ${run.target_store}, not ${options.target.description}: give the target the settings of the run's store (env, --to-values, flags)`,
     );
@@ -198,18 +208,25 @@ interface CreatedSecret {
   store: SecretStore;
 }
 
+/**
+ * What the run created: items journaled `created` on a side, and items whose write-ahead intent on
+ * a side was never resolved (the process died between intent and outcome: the coordinate was
+ * absent when planned, so whatever is there now is the run's; deleting an absent name is harmless).
+ */
 function createdSecrets(items: ItemRow[], options: RollbackOptions): CreatedSecret[] {
   const out: CreatedSecret[] = [];
+  const created = (outcome: string | null, intent: string | null | undefined) =>
+    outcome === 'created' || (Boolean(intent) && outcome === null);
   for (const item of items) {
     if (!item.coordinate || item.action === 'delete') continue;
-    if (item.target_outcome === 'created')
+    if (created(item.target_outcome, item.target_intent))
       out.push({
         itemKey: item.item_key,
         coordinate: item.coordinate,
         side: 'target',
         store: options.target,
       });
-    if (item.source_outcome === 'created')
+    if (created(item.source_outcome, item.source_intent))
       out.push({
         itemKey: item.item_key,
         coordinate: item.coordinate,
@@ -233,15 +250,6 @@ async function refuseDeletingInUse(
       );
     }
   }
-}
-
-/** Every coordinate a configuration or secret_config row references now. */
-async function referencedCoordinates(pool: pg.Pool): Promise<Set<string>> {
-  const referenced = new Set<string>();
-  for await (const row of readInventory(pool))
-    for (const r of row.records) if (r.node.coordinate) referenced.add(r.node.coordinate);
-  for (const c of await referencedConfigCoordinates(pool)) referenced.add(c.coordinate);
-  return referenced;
 }
 
 /**

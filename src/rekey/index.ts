@@ -160,10 +160,6 @@ export async function runRekey(options: RekeyOptions): Promise<RekeyResult> {
     journalSchema: options.journalSchema,
     source: store,
     target: store,
-    lock: {
-      key: `airbyte-secrets:rekey:${store.description}`,
-      busy: 'another re-key of this store is running; wait for it or stop it first',
-    },
     resume: {
       id: options.resume,
       accepts: (run) => isRekeyRunOn(run, store.description),

@@ -88,6 +88,18 @@ export function isNetworkError(err: unknown): boolean {
   );
 }
 
+const UNREACHABLE =
+  /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|UND_ERR_SOCKET|ECONNABORTED|ENETUNREACH|EHOSTUNREACH)\b|socket hang up|Connection terminated/i;
+
+/**
+ * Whether a store call failed because the store cannot be reached at all (refused, reset, timed
+ * out, after the limits wrapper's retries): a run stops there, `interrupted`, instead of failing
+ * every remaining item one by one.
+ */
+export function isStoreUnreachable(err: unknown): boolean {
+  return err instanceof StoreError && err.kind === 'transient' && UNREACHABLE.test(err.detail ?? '');
+}
+
 /**
  * The error class an HTTP status means, for stores whose SDKs surface the status. `conflict` is
  * what 409 means for that service (Google: already exists; Azure: deleted but recoverable, or a

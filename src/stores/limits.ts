@@ -3,6 +3,7 @@ import { AdaptiveLimit } from '../util/adaptive-limit.js';
 import type { SecretValue } from '../util/secret-value.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { StoreError, type StoreOperation } from './errors.js';
+import { storeIdentity } from './identity.js';
 import { canChangeKeys, type KeyChange, type KeyChangeResult } from './key-change.js';
 import {
   MAX_RETRY_AFTER_MS,
@@ -241,6 +242,9 @@ class LimitedSecretStore implements LimitedStore {
   }
   get description() {
     return this.#inner.description;
+  }
+  get identity(): string {
+    return storeIdentity(this.#inner);
   }
   get airbyteIncompatibility() {
     return this.#inner.airbyteIncompatibility;

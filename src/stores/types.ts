@@ -90,6 +90,12 @@ export interface SecretStore {
   readonly kind: StoreKind;
   /** A one-line description for logs and reports: kind and address, never a credential. */
   readonly description: string;
+  /**
+   * Which store this is, normalised (host lowercase, loopback spellings one, default ports, no
+   * trailing slash; mount, region, project, vault URL): equal for two spellings of one store.
+   * Runs, the writer lock's holder and rollbacks compare it (see `storeIdentity`).
+   */
+  readonly identity?: string;
   readonly capabilities: StoreCapabilities;
 
   /** The service's name for a coordinate (Vault: prefix + coordinate; Azure: `_` replaced by `-`). */

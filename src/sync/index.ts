@@ -10,6 +10,7 @@ import { runJournaled } from '../engine/run.js';
 import { referencedConfigCoordinates } from '../engine/verify.js';
 import { failure, writeVerified } from '../engine/write-verified.js';
 import { StoreError } from '../stores/errors.js';
+import { storeIdentity } from '../stores/identity.js';
 import { storeDefinition } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
@@ -109,11 +110,11 @@ interface Tally {
  * referenced coordinate that only one store holds is copied to the other (read back, verified,
  * journaled without its value); different values under one coordinate are conflicts, reported
  * and never overwritten. One pass, or with `follow` a pass every interval over the rows changed
- * since the last one, until `stop`. A journaled run (kind `sync`) under one lock per store pair.
+ * since the last one, until `stop`. A journaled run (kind `sync`) under the Airbyte database's writer lock.
  */
 export async function syncStores(options: SyncOptions): Promise<SyncResult> {
   const { from, to } = options;
-  if (from.description === to.description) {
+  if (storeIdentity(from) === storeIdentity(to)) {
     throw new UsageError(
       `--from and --to are one store (${to.description}): name the two stores to keep in step`,
     );
@@ -125,7 +126,6 @@ export async function syncStores(options: SyncOptions): Promise<SyncResult> {
   const concurrency = options.concurrency ?? storeDefinition(to.kind).quota.concurrency;
   const intervalMs = options.intervalMs ?? 5000;
   const state = new SyncState();
-  const pair = [from.description, to.description].sort().join('<->');
 
   const run = await runJournaled({
     kind: 'sync',
@@ -133,10 +133,6 @@ export async function syncStores(options: SyncOptions): Promise<SyncResult> {
     journalSchema: options.journalSchema,
     source: from,
     target: to,
-    lock: {
-      key: `airbyte-secrets:sync:${pair}`,
-      busy: 'another sync between these two stores is running; one is enough',
-    },
     resume: {
       id: options.resume,
       accepts: (r) => r.kind === 'sync',

@@ -6,6 +6,7 @@ import type {
 import { parseCoordinate } from '../../airbyte/coordinates.js';
 import { SecretValue } from '../../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreOperation } from '../errors.js';
+import { endpointIdentity } from '../identity.js';
 import type { KeyChange, KeyChangeResult, KeyChangingStore } from '../key-change.js';
 import { scrubDetail } from '../scrub-detail.js';
 import type {
@@ -111,6 +112,7 @@ async function endpointFromEnvironment(
 class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
   readonly kind = STORE_KIND;
   readonly description: string;
+  readonly identity: string;
   readonly capabilities: StoreCapabilities = AWS_CAPABILITIES;
   readonly #sdk: Sdk;
   readonly #client: SecretsManagerClient;
@@ -131,6 +133,8 @@ class AwsSecretsManagerStore implements SecretStore, KeyChangingStore {
         ? ` at ${environmentEndpoint} (from AWS_ENDPOINT_URL* or the AWS config file)`
         : '';
     this.description = `aws secretsmanager ${settings.region}${at}`;
+    const endpoint = settings.endpoint ?? environmentEndpoint;
+    this.identity = `aws ${settings.region.toLowerCase()}${endpoint ? ` ${endpointIdentity(endpoint)}` : ''}`;
   }
 
   nameOf(coordinate: string): string {

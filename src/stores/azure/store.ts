@@ -8,6 +8,7 @@ import {
   type StoreErrorKind,
   type StoreOperation,
 } from '../errors.js';
+import { endpointIdentity } from '../identity.js';
 import type { KeyChange, KeyChangeResult } from '../key-change.js';
 import type {
   DeleteOptions,
@@ -133,6 +134,7 @@ async function newCredential(settings: AzureStoreSettings): Promise<TokenCredent
 class AzureKeyVaultStore implements SecretStore {
   readonly kind = STORE_KIND;
   readonly description: string;
+  readonly identity: string;
   readonly capabilities: StoreCapabilities = AZURE_CAPABILITIES;
   readonly #client: SecretClient;
   readonly #settings: AzureStoreSettings;
@@ -143,6 +145,7 @@ class AzureKeyVaultStore implements SecretStore {
     this.#settings = settings;
     this.#poll = { intervalInMs: pollIntervalMs };
     this.description = `azure ${settings.vaultUrl}`;
+    this.identity = `azure ${endpointIdentity(settings.vaultUrl)}`;
   }
 
   nameOf(coordinate: string): string {

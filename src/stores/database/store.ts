@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { createDatabasePool } from '../../airbyte/connection.js';
 import { SecretValue } from '../../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreErrorKind, type StoreOperation } from '../errors.js';
+import { endpointIdentity } from '../identity.js';
 import type {
   DeleteOutcome,
   PreflightOptions,
@@ -51,6 +52,7 @@ export async function createDatabaseStore(
 class DatabaseSecretStore implements SecretStore {
   readonly kind = STORE_KIND;
   readonly description: string;
+  readonly identity: string;
   readonly capabilities = DATABASE_CAPABILITIES;
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
@@ -58,6 +60,7 @@ class DatabaseSecretStore implements SecretStore {
 
   constructor(settings: DatabaseStoreSettings, deps: DatabaseStoreDependencies) {
     this.description = `database table secrets at ${safeLocation(settings.url)}`;
+    this.identity = `database ${endpointIdentity(settings.url)}`;
     this.#ownsPool = !deps.pool;
     this.#pool =
       deps.pool ??

@@ -8,6 +8,7 @@ import {
   type StoreErrorKind,
   type StoreOperation,
 } from '../errors.js';
+import { endpointIdentity } from '../identity.js';
 import type { KeyChange, KeyChangeResult, KeyChangingStore } from '../key-change.js';
 import type {
   DeleteOutcome,
@@ -124,6 +125,7 @@ async function newClient(settings: GcpStoreSettings): Promise<SecretManagerServi
 class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
   readonly kind = STORE_KIND;
   readonly description: string;
+  readonly identity: string;
   readonly capabilities: StoreCapabilities = GCP_CAPABILITIES;
   readonly airbyteIncompatibility: string | undefined;
   readonly #client: SecretManagerServiceClient;
@@ -146,6 +148,8 @@ class GoogleSecretManagerStore implements SecretStore, KeyChangingStore {
         ? ` via ${environmentEndpoint} (from GOOGLE_CLOUD_UNIVERSE_DOMAIN)`
         : '';
     this.description = `gcp ${this.#parent}${where}`;
+    const endpoint = settings.endpoint ?? environmentEndpoint;
+    this.identity = `gcp ${this.#parent.toLowerCase()}${endpoint ? ` ${endpointIdentity(endpoint)}` : ''}`;
     this.airbyteIncompatibility =
       settings.region && !settings.airbyteSupportsRegion
         ? `Google regional secrets (SECRET_STORE_GCP_REGION=${settings.region}) do not work with Airbyte today: ` +

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type NodeVault from 'node-vault';
 import { SecretValue } from '../../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreOperation } from '../errors.js';
+import { endpointIdentity, pathIdentity } from '../identity.js';
 import { scrubDetail } from '../scrub-detail.js';
 import type {
   DeleteOutcome,
@@ -92,6 +93,7 @@ export async function createVaultStore(
 class VaultStore implements SecretStore {
   readonly kind = STORE_KIND;
   readonly description: string;
+  readonly identity: string;
   readonly capabilities: StoreCapabilities;
   readonly airbyteIncompatibility: string | undefined;
   readonly #client: NodeVault.client;
@@ -118,6 +120,7 @@ class VaultStore implements SecretStore {
     this.#settings = settings;
     const ns = settings.namespace ? ` namespace ${settings.namespace}` : '';
     this.description = `vault ${settings.address} ${settings.prefix}${ns} (KV v${version})`;
+    this.identity = `vault ${endpointIdentity(settings.address, '8200')} ${pathIdentity(settings.prefix)}${ns}`;
     this.capabilities = { ...VAULT_CAPABILITIES, versions: version === 2 };
   }
 
