@@ -1,4 +1,4 @@
-import { nearest } from '../util/did-you-mean.js';
+import { nearest } from '../util/nearest.js';
 
 /** What the message needs to know about the command that failed to parse. */
 export interface CommandShape {

@@ -17,13 +17,17 @@ export function editDistance(a: string, b: string): number {
   return above[b.length] ?? 0;
 }
 
-/** The candidate nearest to `typed` when it is close enough to be a typo, else `null`. */
-export function nearest(typed: string, candidates: readonly string[]): string | null {
-  const scored = candidates
+/**
+ * The candidate nearest to `typed` when it is close enough to be a typo (a prefix of three or more
+ * characters counts as nearest; ties: alphabetical), else `undefined`. One rule for "Did you mean"
+ * on commands, flags and flag values.
+ */
+export function nearest(typed: string, candidates: Iterable<string>): string | undefined {
+  const scored = [...candidates]
     .map((c) => ({ c, d: c.startsWith(typed) && typed.length >= 3 ? 0 : editDistance(typed, c) }))
     .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
   const best = scored[0];
-  return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.c : null;
+  return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.c : undefined;
 }
 
 /** ` Did you mean 'x'?` or nothing. */

@@ -1,5 +1,5 @@
 import type { Hook } from '@oclif/core';
-import { nearest } from '../../util/did-you-mean.js';
+import { nearest } from '../../util/nearest.js';
 
 /**
  * An unknown command gets one line naming the nearest command, on a terminal or not (no prompt:
