@@ -369,7 +369,6 @@ interface RawSecretConfigRow {
 }
 
 function actorHolder(r: ActorRow, specs: SpecCache): HolderRow {
-  const { templates, problem } = specs.actorTemplates(r.version_id);
   const base = {
     holder: 'actor' as const,
     rowId: r.id,
@@ -379,21 +378,10 @@ function actorHolder(r: ActorRow, specs: SpecCache): HolderRow {
     actorType: r.actor_type,
     definitionId: r.definition_id,
   };
-  const deep = tooDeep(base, r.config_text);
-  if (deep) return deep;
-  const config: unknown = parseExactJson(r.config_text);
-  if (problem) return unreadable(base, r.config_text, problem, config, r.refs);
-  return {
-    ...base,
-    spec: templates ? 'ok' : 'missing',
-    config,
-    configText: r.config_text,
-    records: collectRecords(config, templates, r.refs),
-  };
+  return specHolder(base, r.config_text, specs.actorTemplates(r.version_id), r.refs);
 }
 
 function oauthHolder(r: OAuthRow, specs: SpecCache): HolderRow {
-  const { templates, problem } = specs.oauthTemplates(r.version_id);
   const scope = r.workspace_id ? 'workspace' : r.organization_id ? 'organization' : 'instance';
   const base = {
     holder: 'actor_oauth_parameter' as const,
@@ -404,17 +392,7 @@ function oauthHolder(r: OAuthRow, specs: SpecCache): HolderRow {
     actorType: r.actor_type,
     definitionId: r.definition_id,
   };
-  const deep = tooDeep(base, r.config_text);
-  if (deep) return deep;
-  const config: unknown = parseExactJson(r.config_text);
-  if (problem) return unreadable(base, r.config_text, problem, config, r.refs);
-  return {
-    ...base,
-    spec: templates ? 'ok' : 'missing',
-    config,
-    configText: r.config_text,
-    records: collectRecords(config, templates, r.refs),
-  };
+  return specHolder(base, r.config_text, specs.oauthTemplates(r.version_id), r.refs);
 }
 
 function webhookHolder(r: WebhookRow): HolderRow {
@@ -467,17 +445,30 @@ function builderHolder(r: BuilderProjectRow): HolderRow {
     organizationId: r.organization_id,
     name: r.name,
   };
-  const deep = tooDeep(base, r.config_text);
+  return specHolder(base, r.config_text, readSpec(r.connection_specification), null);
+}
+
+/**
+ * A row whose secret paths come from a connector spec (actor, OAuth parameters, builder testing
+ * values): too deep or a spec that cannot be read makes it unreadable, a spec not found leaves it
+ * to the `_secret` scan.
+ */
+function specHolder(
+  base: RowIdentity,
+  configText: string,
+  { templates, problem }: SpecReading,
+  refs: ReferenceRow[] | null,
+): HolderRow {
+  const deep = tooDeep(base, configText);
   if (deep) return deep;
-  const config: unknown = parseExactJson(r.config_text);
-  const { templates, problem } = readSpec(r.connection_specification);
-  if (problem) return unreadable(base, r.config_text, problem, config);
+  const config: unknown = parseExactJson(configText);
+  if (problem) return unreadable(base, configText, problem, config, refs);
   return {
     ...base,
     spec: templates ? 'ok' : 'missing',
     config,
-    configText: r.config_text,
-    records: collectRecords(config, templates, null),
+    configText,
+    records: collectRecords(config, templates, refs),
   };
 }
 

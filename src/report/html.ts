@@ -47,10 +47,11 @@ const MAX_WORKSPACE_BARS = 12;
  * external asset (a Content-Security-Policy forbids both, so the file is safe to open from a
  * mail or an artifact store). Every string from the database is escaped.
  */
-export function renderHtml(report: ComparedAuditReport): string {
-  const { summary, findings, comparison } = report;
-  const all = tallyAll(findings);
-  const title = `Airbyte secrets audit, ${summary.startedAt.slice(0, 10)}`;
+/**
+ * The head of every HTML report: self-contained (no script, nothing fetched: the CSP allows only
+ * inline style and data: images), with the tool's version as generator.
+ */
+export function htmlHead(title: string, css: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -59,8 +60,15 @@ export function renderHtml(report: ComparedAuditReport): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="generator" content="${h(`${TOOL_NAME} ${toolVersion()}`)}">
 <title>${h(title)}</title>
-<style>${CSS}</style>
-</head>
+<style>${css}</style>
+</head>`;
+}
+
+export function renderHtml(report: ComparedAuditReport): string {
+  const { summary, findings, comparison } = report;
+  const all = tallyAll(findings);
+  const title = `Airbyte secrets audit, ${summary.startedAt.slice(0, 10)}`;
+  return `${htmlHead(title, CSS)}
 <body>
 <header>
 <h1>Airbyte secrets audit</h1>

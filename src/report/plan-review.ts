@@ -1,6 +1,6 @@
 import type { PlanReview } from '../migrate/review.js';
 import type { PlanItem } from '../migrate/types.js';
-import { escapeHtml as h } from './html.js';
+import { escapeHtml as h, htmlHead } from './html.js';
 import { escapeMarkdown as md } from './markdown.js';
 import { cleanText, humanDuration } from './text.js';
 import { TOOL_NAME, toolVersion } from './tool-info.js';
@@ -104,16 +104,7 @@ export function renderPlanReviewHtml(review: PlanReview): string {
       return `<tr class="${i.action}"><td><span class="tag ${i.action}">${i.action}</span></td><td>${h(i.name ?? '')}</td><td><code>${h(w.place)}</code></td><td><code>${h(w.coordinate)}</code></td><td>${h(detailOf(i))}</td></tr>`;
     })
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="${h(`${TOOL_NAME} ${toolVersion()}`)}">
-<title>${h(`Migration plan: ${review.source} → ${review.target}`)}</title>
-<style>${CSS}</style>
-</head>
+  return `${htmlHead(`Migration plan: ${review.source} → ${review.target}`, CSS)}
 <body>
 <header>
 <h1>Migration plan</h1>
