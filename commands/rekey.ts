@@ -1,4 +1,5 @@
 import { BaseCommand } from '../src/cli/base-command.js';
+import { runPoolSize } from '../src/cli/context.js';
 import { example } from '../src/cli/examples.js';
 import { rekeyFlags, rekeyRequest } from '../src/cli/rekey-flags.js';
 import { planRekey, type RekeyPlan, type RekeyResult, runRekey } from '../src/rekey/index.js';
@@ -25,7 +26,7 @@ export default class Rekey extends BaseCommand {
 
   async run(): Promise<RekeyPlan | RekeyResult> {
     const { flags } = await this.parse(Rekey);
-    const db = await this.openDatabase(flags, (flags.concurrency ?? 8) + 4);
+    const db = await this.openDatabase(flags, runPoolSize(flags.concurrency));
     const store = await this.openStoreInUse(flags, db, flags['dry-run'] ? 'plan' : 'migrate');
     const options = { pool: db.pool, store, ...rekeyRequest(store.kind, flags), onProgress: this.onProgress };
     if (flags['dry-run']) {

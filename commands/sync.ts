@@ -1,4 +1,5 @@
 import { BaseCommand } from '../src/cli/base-command.js';
+import { runPoolSize } from '../src/cli/context.js';
 import { example } from '../src/cli/examples.js';
 import { syncFlags, syncRequest } from '../src/cli/sync-flags.js';
 import { renderSync, renderSyncPass } from '../src/report/sync.js';
@@ -27,7 +28,7 @@ export default class Sync extends BaseCommand {
 
   async run(): Promise<SyncResult> {
     const { flags } = await this.parse(Sync);
-    const db = await this.openDatabase(flags, (flags.concurrency ?? 16) + 4);
+    const db = await this.openDatabase(flags, runPoolSize(flags.concurrency));
     const { source: from, target: to } = await this.openCheckedStores(flags, db, 'sync');
     const result = await syncStores({
       pool: db.pool,

@@ -50,7 +50,7 @@ export interface AuditOptions {
   checks?: readonly InventoryCheck[];
   /** @default 'database' */
   store?: AuditStore;
-  /** Store lookups in flight at once. @default the store kind's concurrency in its quota */
+  /** Store lookups in flight at once. @default `workersFor` the store (its kind's `quota.maxConcurrency`) */
   concurrency?: number;
   /** Rows per batch, for the cursor and for each check call. @default 500 */
   batchSize?: number;

@@ -1,6 +1,6 @@
 import type { ProgressEvent } from '../engine/progress.js';
 import { StoreError } from '../stores/errors.js';
-import { storeDefinition } from '../stores/registry.js';
+import { workersFor } from '../stores/registry.js';
 import type { SecretDescription, SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import { SecretValue } from '../util/secret-value.js';
@@ -46,7 +46,7 @@ export class StoreAccess {
 
   constructor(store: SecretStore, options: { concurrency?: number } = {}) {
     this.store = store;
-    this.concurrency = Math.max(1, options.concurrency ?? storeDefinition(store.kind).quota.concurrency);
+    this.concurrency = workersFor(options.concurrency, store);
   }
 
   /** Set once the store could not be reached or stopped answering; the store checks then stop. */

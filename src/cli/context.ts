@@ -31,6 +31,15 @@ export interface OpenedDatabase {
   connection: DatabaseConnection;
 }
 
+/**
+ * Connections of a writing run's pool (journal, row rewrites): `--concurrency`, else 16, plus 4 for
+ * the cursor and the run's own bookkeeping. Workers beyond it wait for a connection, as they wait
+ * for a store's adaptive limit.
+ */
+export function runPoolSize(concurrency: number | undefined): number {
+  return (concurrency ?? 16) + 4;
+}
+
 /** Opens Airbyte's config database from `--database-url` or Airbyte's DATABASE_* env. */
 export async function openAirbyteDatabase(
   resources: CommandResources,

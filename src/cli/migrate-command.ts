@@ -13,6 +13,7 @@ import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import type { CommandHost } from './command-host.js';
 import { confirm, interactive } from './confirm.js';
+import { runPoolSize } from './context.js';
 import { migrationRequest } from './migrate-flags.js';
 import { followUpCommand } from './resume-command.js';
 
@@ -36,7 +37,7 @@ async function openRun(
   flags: Flags,
   mode: 'plan' | 'migrate',
 ): Promise<MigrationOptions & { source: Opened; target: Opened; risks: string[] }> {
-  const db = await host.openDatabase(flags, (flags.concurrency ?? 16) + 4);
+  const db = await host.openDatabase(flags, runPoolSize(flags.concurrency));
   const source = await host.openStore('from', flags, db);
   const target = await host.openStore('to', flags, db);
   // Preflight: a refused token, a missing right or mount stops here, before any write or journal.

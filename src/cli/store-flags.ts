@@ -69,7 +69,7 @@ export const targetStoreFlags: Record<string, StringFlag | BooleanFlag> = Object
 export const limitFlags = {
   concurrency: Flags.integer({
     summary:
-      'Most store requests in flight at once (default: adaptive, from 8-16 up to 256 for Vault, 128 for clouds, the pool size for the database).',
+      'Most store requests and items in flight at once, a maximum (default: adaptive, starting at 8-16 and growing up to 256 for Vault, 128 for clouds, the pool size for the database).',
     min: 1,
     helpGroup: 'LIMITS',
   }),

@@ -7,7 +7,7 @@ import {
 } from '../airbyte/inventory.js';
 import type { HolderKind, HolderRow } from '../airbyte/types.js';
 import { StoreError } from '../stores/errors.js';
-import { storeDefinition } from '../stores/registry.js';
+import { workersFor } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import type { ProgressEvent } from './progress.js';
@@ -214,6 +214,7 @@ export async function verifyStore(options: {
   compare?: SecretStore;
   /** Rows per cursor batch when streaming the inventory. */
   batchSize?: number;
+  /** Items worked on at once. @default `workersFor` the store (and `compare`): the store's adaptive limit governs */
   concurrency?: number;
   onProgress?: (e: ProgressEvent) => void;
 }): Promise<VerifyResult> {
@@ -221,7 +222,11 @@ export async function verifyStore(options: {
     readInventory(options.pool, options.batchSize ? { batchSize: options.batchSize } : {}),
     options.store,
     {
-      concurrency: options.concurrency ?? storeDefinition(options.store.kind).quota.maxConcurrency,
+      concurrency: workersFor(
+        options.concurrency,
+        options.store,
+        ...(options.compare ? [options.compare] : []),
+      ),
       extraCoordinates: await referencedConfigCoordinates(options.pool),
       ...(options.compare ? { compare: options.compare } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { type VerifyFailure, type VerifyResult, verifyStore } from '../engine/verify.js';
 import { Journal } from '../journal/index.js';
 import { StoreError } from '../stores/errors.js';
+import { workersFor } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import { UsageError } from '../util/errors.js';
@@ -34,6 +35,7 @@ export async function verifyAgainstBaseline(options: {
   store: SecretStore;
   runId: string;
   journalSchema?: string;
+  /** Items worked on at once. @default `workersFor` the other stores looked in: the store's adaptive limit governs */
   concurrency?: number;
   /** Opens a store of this kind to look missing references up in (undefined when it cannot be opened). */
   openOther?: (kind: string) => Promise<SecretStore | undefined>;
@@ -61,7 +63,7 @@ export async function verifyAgainstBaseline(options: {
   }
   await forEachConcurrent(
     fresh.filter((f) => f.problem === 'missing' || f.problem === 'blank'),
-    options.concurrency ?? 8,
+    workersFor(options.concurrency, ...others),
     async (failure) => {
       for (const other of others) {
         try {

@@ -7,6 +7,7 @@ import { deletionItem, Journal, type RunRow } from '../journal/index.js';
 import { withWriterLock } from '../journal/writer-lock.js';
 import { StoreError } from '../stores/errors.js';
 import { sameStore, storeIdentity } from '../stores/identity.js';
+import { workersFor } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import { UsageError } from '../util/errors.js';
@@ -23,6 +24,7 @@ export interface CleanupOptions {
   apply: boolean;
   /** Skip recovery windows (AWS force delete, Azure purge). */
   hard?: boolean;
+  /** Items worked on at once. @default `workersFor` the old and current stores: the store's adaptive limit governs */
   concurrency?: number;
   /** Where deletions are journaled (a run of kind `cleanup`, coordinates only). */
   journalSchema?: string;
@@ -97,7 +99,9 @@ async function cleanupLocked(options: CleanupOptions): Promise<CleanupResult> {
   if (journal) result.runId = journal.runId;
   let done = 0;
   options.onProgress?.({ phase: 'cleanup', done, total: coordinates.size });
-  await forEachConcurrent(coordinates, options.concurrency ?? 8, async (coordinate) => {
+  // Both stores are read for every item: workers for the larger ceiling, each store limits its own.
+  const workers = workersFor(options.concurrency, options.old, options.current);
+  await forEachConcurrent(coordinates, workers, async (coordinate) => {
     try {
       const [inOld, inCurrent] = await Promise.all([
         options.old.read(coordinate),
@@ -247,6 +251,7 @@ export interface UndoCleanupOptions {
   old: SecretStore;
   current: SecretStore;
   journalSchema?: string;
+  /** Items worked on at once. @default `workersFor` the old store: the store's adaptive limit governs */
   concurrency?: number;
 }
 
@@ -269,7 +274,7 @@ async function undoCleanupLocked(options: UndoCleanupOptions): Promise<UndoClean
     failed: [],
   };
   const items = await journal.items(run.id, { action: 'delete', state: 'deleted' });
-  await forEachConcurrent(items, options.concurrency ?? 8, async (item) => {
+  await forEachConcurrent(items, workersFor(options.concurrency, options.old), async (item) => {
     const coordinate = item.coordinate;
     if (!coordinate) return;
     try {

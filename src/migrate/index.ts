@@ -6,7 +6,7 @@ import type { ProgressEvent } from '../engine/progress.js';
 import { runJournaled } from '../engine/run.js';
 import { referencedConfigCoordinates, type VerifyResult, verifyReferences } from '../engine/verify.js';
 import { storeIdentity } from '../stores/identity.js';
-import { storeDefinition } from '../stores/registry.js';
+import { workersFor } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { NotConfirmedError, UsageError } from '../util/errors.js';
 import { CarriedValues } from './carried-values.js';
@@ -26,6 +26,7 @@ export interface MigrationOptions {
   source: SecretStore;
   target: SecretStore;
   journalSchema?: string;
+  /** Items worked on at once. @default `workersFor` the target: the store's adaptive limit governs */
   concurrency?: number;
   /** Resume this run id instead of the newest unfinished run between the same stores. */
   resume?: string;
@@ -133,7 +134,7 @@ function refuseTargetAirbyteCannotUse(target: SecretStore): void {
  * limit decides how many of their requests are really in flight, so idle workers cost nothing.
  */
 function concurrencyOf(options: Pick<MigrationOptions, 'concurrency' | 'target'>): number {
-  return options.concurrency ?? storeDefinition(options.target.kind).quota.maxConcurrency;
+  return workersFor(options.concurrency, options.target);
 }
 
 function writeSourceOf(options: MigrationOptions): boolean {

@@ -4,6 +4,7 @@ import { runJournaled } from '../engine/run.js';
 import { verifyStore } from '../engine/verify.js';
 import type { RunRow } from '../journal/index.js';
 import { canChangeKeys } from '../stores/key-change.js';
+import { workersFor } from '../stores/registry.js';
 import { UsageError } from '../util/errors.js';
 import { deleteOldNames } from './delete-old.js';
 import { changeKeys, fixLegacyNames, moveReferences } from './execute.js';
@@ -68,7 +69,7 @@ export async function planRekey(
   resume: Resume = { reuse: new Map(), done: new Set() },
 ): Promise<RekeyPlan> {
   const mode = modeOf(options);
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = workersFor(options.concurrency, options.store);
   const store = options.store;
   options.onProgress?.({ phase: 'plan', done: 0, total: 1 });
   const all = await collectReferences(
@@ -153,7 +154,7 @@ export async function planRekey(
 export async function runRekey(options: RekeyOptions): Promise<RekeyResult> {
   modeOf(options);
   const store = options.store;
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = workersFor(options.concurrency, options.store);
   const run = await runJournaled({
     kind: 'rekey',
     pool: options.pool,

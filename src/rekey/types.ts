@@ -90,6 +90,7 @@ export interface RekeyOptions {
   /** After the rewrite, delete old names no row references any more, in the store's safe way. */
   deleteOld?: boolean;
   journalSchema?: string;
+  /** Items worked on at once. @default `workersFor` the store: the store's adaptive limit governs */
   concurrency?: number;
   /** Resume this run id instead of the newest unfinished re-key run on the same store. */
   resume?: string;

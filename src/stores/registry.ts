@@ -40,6 +40,17 @@ export function storeDefinition<K extends StoreKind>(kind: K): (typeof STORE_DEF
 }
 
 /**
+ * Items a command works on at once: `--concurrency` when given, else the highest ceiling
+ * (`quota.maxConcurrency`) of the stores those items call. Each store's adaptive limit
+ * (`withLimits`) decides how many of its requests are really in flight, so workers waiting for
+ * it cost nothing; a fixed small number would cap the limit below what the store admits.
+ */
+export function workersFor(concurrency: number | undefined, ...stores: Array<{ kind: StoreKind }>): number {
+  if (concurrency !== undefined) return Math.max(1, Math.floor(concurrency));
+  return Math.max(1, ...stores.map((store) => STORE_DEFINITIONS[store.kind].quota.maxConcurrency));
+}
+
+/**
  * The definition for settings of any kind. Each definition takes only its own kind's settings,
  * which TypeScript cannot tie to the union; the table's type does, and callers pass the settings
  * of the kind they looked up.

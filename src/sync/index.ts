@@ -11,7 +11,7 @@ import { referencedConfigCoordinates } from '../engine/verify.js';
 import { failure, writeVerified } from '../engine/write-verified.js';
 import { StoreError } from '../stores/errors.js';
 import { storeIdentity } from '../stores/identity.js';
-import { storeDefinition } from '../stores/registry.js';
+import { workersFor } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import { UsageError } from '../util/errors.js';
@@ -35,7 +35,7 @@ export interface SyncOptions {
   /** The store Airbyte is switched to (`--to`). */
   to: SecretStore;
   journalSchema?: string;
-  /** Store calls in flight. @default the `to` store's quota concurrency */
+  /** Items worked on at once (and most store calls in flight). @default `workersFor` both stores */
   concurrency?: number;
   /** Keep polling until `stop` aborts; otherwise one pass. */
   follow?: boolean;
@@ -123,7 +123,7 @@ export async function syncStores(options: SyncOptions): Promise<SyncResult> {
     if (store.airbyteIncompatibility)
       throw new UsageError(`Refusing ${store.description}: ${store.airbyteIncompatibility}`);
   }
-  const concurrency = options.concurrency ?? storeDefinition(to.kind).quota.concurrency;
+  const concurrency = workersFor(options.concurrency, from, to);
   const intervalMs = options.intervalMs ?? 5000;
   const state = new SyncState();
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { cleanupOldStore } from '../../src/migrate/cleanup.js';
 import { runMigration } from '../../src/migrate/index.js';
+import type { SecretStore } from '../../src/stores/types.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 import { leakedCanaries, type SeededDatabase, seededDatabase } from '../helpers/airbyte-db.js';
 import { parseJson, runCli } from '../helpers/cli.js';
@@ -10,6 +12,29 @@ const secretsRows = async (db: SeededDatabase) =>
   (await db.pool.query<{ coordinate: string }>('SELECT coordinate FROM secrets ORDER BY 1')).rows.map(
     (r) => r.coordinate,
   );
+
+/** A view of `store` that counts its reads in flight at once (calls made, not yet answered). */
+function peakReads(store: SecretStore): { view: SecretStore; peak: () => number } {
+  let now = 0;
+  let peak = 0;
+  const view = new Proxy(store, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (typeof v !== 'function') return v;
+      if (prop !== 'read') return v.bind(target);
+      return async (...args: Parameters<SecretStore['read']>) => {
+        now += 1;
+        peak = Math.max(peak, now);
+        try {
+          return await target.read(...args);
+        } finally {
+          now -= 1;
+        }
+      };
+    },
+  });
+  return { view, peak: () => peak };
+}
 
 describe('cleanup after the switch', () => {
   let db: SeededDatabase;
@@ -62,6 +87,21 @@ describe('cleanup after the switch', () => {
     );
     assert.deepEqual(await secretsRows(db), rows);
     assert.deepEqual(leakedCanaries(r.stdout + r.stderr, db.manifest.canaries), []);
+  });
+
+  test('without --concurrency, works on more than the old fixed 8 items at once (the stores limit what is in flight)', async () => {
+    const old = peakReads(await source.open());
+    const result = await cleanupOldStore({
+      pool: db.pool,
+      old: old.view,
+      current: await vault.open(),
+      apply: false,
+    });
+    const items = result.removable + result.kept.length + result.absent;
+    assert.ok(items > 16, `enough items to tell (${items})`);
+    // Every item's read of the old store is asked for at once: the workers are Vault's ceiling
+    // (256), and the database store's own adaptive limit queues what it does not admit yet.
+    assert.equal(old.peak(), items);
   });
 
   test("refuses while Airbyte's env still names the old store", async () => {

@@ -8,6 +8,7 @@ import {
   parseStoreKind,
   STORE_DEFINITIONS,
   STORE_KINDS,
+  workersFor,
 } from '../../src/stores/registry.js';
 import { UsageError } from '../../src/util/errors.js';
 import { SecretValue } from '../../src/util/secret-value.js';
@@ -52,6 +53,27 @@ describe('parseStoreKind', () => {
     for (const text of ['NO_OP', 'no_op', 'noOp']) {
       assert.throws(() => parseStoreKind(text), /no-op store: it keeps no secret values/);
     }
+  });
+});
+
+describe('workersFor', () => {
+  test('is --concurrency when given, else the highest quota.maxConcurrency of the stores (never a fixed 8)', () => {
+    assert.equal(workersFor(undefined, { kind: 'vault' }), STORE_DEFINITIONS.vault.quota.maxConcurrency);
+    assert.equal(workersFor(undefined, { kind: 'vault' }), 256);
+    assert.equal(workersFor(undefined, { kind: 'aws' }), 128);
+    assert.equal(
+      workersFor(undefined, { kind: 'database' }),
+      STORE_DEFINITIONS.database.quota.maxConcurrency,
+    );
+    assert.equal(workersFor(undefined, { kind: 'database' }, { kind: 'vault' }), 256, 'the larger ceiling');
+    for (const kind of STORE_KINDS) {
+      const workers = workersFor(undefined, { kind });
+      assert.equal(workers, STORE_DEFINITIONS[kind].quota.maxConcurrency, kind);
+      assert.ok(workers > 8, `${kind}: more workers than the old fixed 8`);
+    }
+    assert.equal(workersFor(5, { kind: 'vault' }), 5);
+    assert.equal(workersFor(3, { kind: 'database' }, { kind: 'vault' }), 3);
+    assert.equal(workersFor(undefined), 1, 'no store: one worker');
   });
 });
 
