@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { inspect } from 'node:util';
 import { type RunningVaultEmulator, startVaultEmulator } from '../../src/emulators/vault/index.js';
 import { StoreError } from '../../src/stores/errors.js';
+import { withLimits } from '../../src/stores/limits.js';
 import { createVaultStore } from '../../src/stores/vault/store.js';
 import { SecretValue } from '../../src/util/secret-value.js';
 import { describeSecretStore, newCoordinate } from './conformance.js';
@@ -182,6 +183,55 @@ test('server errors and connection resets are transient StoreErrors', async () =
     }
   }
   await store.close();
+});
+
+test("a 429's Retry-After reaches the StoreError though node-vault drops headers, and the limits wrapper waits exactly that", async () => {
+  const store = await createVaultStore(settings());
+  try {
+    // The emulator's throttle answers as a Vault rate-limit quota does: 429, Retry-After: 1.
+    vault.setFaults({ rate: 1, kinds: ['throttle'], operations: ['kv-read'] });
+    await assert.rejects(store.read(newCoordinate()), (e: unknown) => {
+      assert.ok(e instanceof StoreError);
+      assert.equal(e.kind, 'throttled');
+      assert.equal(e.retryAfterMs, 1000);
+      return true;
+    });
+    // Refused once, then served: the wrapper's first wait is the header's, not its own backoff
+    // (which this jitter source makes 0).
+    vault.setFaults({ rate: 1, kinds: ['throttle'], operations: ['kv-read'], maxInARow: 1 });
+    const waits: number[] = [];
+    const limited = withLimits(store, {
+      random: () => 0,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    assert.equal(await limited.read(newCoordinate()), undefined);
+    assert.equal(waits[0], 1000);
+    const { throttles, retries, failures } = limited.stats();
+    assert.deepEqual({ throttles, retries, failures }, { throttles: 1, retries: 1, failures: 0 });
+  } finally {
+    vault.setFaults(undefined);
+    await store.close();
+  }
+});
+
+test('calls in flight together each keep their own answer: a 500 beside a 429 gets no Retry-After', async () => {
+  const store = await createVaultStore(settings());
+  try {
+    vault.setFaults({ rate: 1, kinds: ['throttle', 'server-error'], operations: ['kv-read'], seed: 7 });
+    const settled = await Promise.allSettled(Array.from({ length: 24 }, () => store.read(newCoordinate())));
+    const errors = settled.map((r) => (r.status === 'rejected' ? r.reason : r.value));
+    for (const e of errors) {
+      assert.ok(e instanceof StoreError);
+      assert.equal(e.retryAfterMs, e.kind === 'throttled' ? 1000 : undefined, e.message);
+    }
+    const kinds = new Set(errors.map((e) => (e as StoreError).kind));
+    assert.deepEqual([...kinds].sort(), ['throttled', 'transient'], 'both answers were drawn');
+  } finally {
+    vault.setFaults(undefined);
+    await store.close();
+  }
 });
 
 test('a secret without a "value" key is an invalid StoreError, not absent', async () => {

@@ -8,6 +8,7 @@ import { SecretValue } from '../../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreOperation } from '../errors.js';
 import { endpointIdentity } from '../identity.js';
 import type { KeyChange, KeyChangeResult, KeyChangingStore } from '../key-change.js';
+import { retryAfterHeaderMs } from '../retry-after.js';
 import { scrubDetail } from '../scrub-detail.js';
 import type {
   DeleteOptions,
@@ -535,12 +536,11 @@ function errorName(err: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-/** `x-amz-retry-after` (ms) or `Retry-After` (s), where AWS sends one. */
+/** `x-amz-retry-after` (ms) or `Retry-After` (seconds or a date), where AWS sends one. */
 function retryAfter(err: unknown): number | undefined {
   const headers =
     (err as { $response?: { headers?: Record<string, string> } } | null)?.$response?.headers ?? {};
   const ms = Number(headers['x-amz-retry-after']);
   if (Number.isFinite(ms) && ms > 0) return ms;
-  const s = Number(headers['retry-after']);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : undefined;
+  return retryAfterHeaderMs(headers['retry-after']);
 }

@@ -10,6 +10,7 @@ import {
 } from '../errors.js';
 import { endpointIdentity } from '../identity.js';
 import type { KeyChange, KeyChangeResult } from '../key-change.js';
+import { retryAfterHeaderMs } from '../retry-after.js';
 import type {
   DeleteOptions,
   DeleteOutcome,
@@ -508,12 +509,7 @@ function retryAfterOf(headers: HeaderReader | undefined): number | undefined {
     const ms = Number(headers.get(name));
     if (headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
   }
-  const text = headers.get('retry-after');
-  if (!text) return undefined;
-  const seconds = Number(text);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return retryAfterHeaderMs(headers.get('retry-after'));
 }
 
 function isLoopback(host: string): boolean {

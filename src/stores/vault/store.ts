@@ -1,9 +1,12 @@
-import { Agent as HttpAgent } from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe } from 'node:diagnostics_channel';
+import { type ClientRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type NodeVault from 'node-vault';
 import { SecretValue } from '../../util/secret-value.js';
 import { isNetworkError, StoreError, type StoreOperation } from '../errors.js';
 import { endpointIdentity, pathIdentity } from '../identity.js';
+import { retryAfterHeaderMs } from '../retry-after.js';
 import { scrubDetail } from '../scrub-detail.js';
 import type {
   DeleteOutcome,
@@ -39,7 +42,8 @@ import type { VaultStoreSettings } from './settings.js';
  * answer, so on a mount with `cas_required` every Airbyte write is lost: the store reports that as
  * `airbyteIncompatibility`. Delete is Vault's soft delete on KV v2 (`DELETE data/`, recoverable
  * with undelete); `hard` removes every version and the metadata. node-vault makes no retries of
- * its own; the limits wrapper retries `throttled` and `transient` errors.
+ * its own; the limits wrapper retries `throttled` and `transient` errors, after the Retry-After of
+ * a rate-limit quota's 429 when there is one (`keepingRetryAfter`).
  */
 
 export const STORE_KIND = 'vault' as const;
@@ -79,7 +83,7 @@ export async function createVaultStore(
     agents?.https.destroy();
   };
   try {
-    const client = deps.client ?? (await newClient(settings, agents));
+    const client = keepingRetryAfter(deps.client ?? (await newClient(settings, agents)));
     const requested = settings.kvVersion ?? 'auto';
     const version = requested === 'auto' ? await detectKvVersion(client, layout.mount) : requested;
     const incompatibility = version === 2 ? await casRequiredProblem(client, layout.mount) : undefined;
@@ -484,13 +488,19 @@ function toStoreError(
     const detail = scrubDetail(message ? `${response.status} ${message}` : String(response.status), written);
     const status = response.status;
     if (status === 403) return new StoreError({ ...base, kind: 'permission-denied', detail });
-    if (status === 429) return new StoreError({ ...base, kind: 'throttled', detail });
+    // Vault's rate-limit quotas send Retry-After with their 429, which node-vault drops: see
+    // `keepingRetryAfter`, which keeps it for this error so the limits wrapper waits that long.
+    const retryAfterMs =
+      status === 429 || status >= 500 ? retryAfterHeaderMs(retryAfterOf.get(err as object)) : undefined;
+    const after = retryAfterMs !== undefined ? { retryAfterMs } : {};
+    if (status === 429) return new StoreError({ ...base, kind: 'throttled', detail, ...after });
     if (status === 404) return new StoreError({ ...base, kind: message ? 'invalid' : 'not-found', detail });
     // A concurrent writer moved the version between our read and our write: read again and retry.
     if (status === 400 && message?.includes('did not match the current version')) {
       return new StoreError({ ...base, kind: 'transient', detail });
     }
-    if (status === 412 || status >= 500) return new StoreError({ ...base, kind: 'transient', detail });
+    if (status === 412) return new StoreError({ ...base, kind: 'transient', detail });
+    if (status >= 500) return new StoreError({ ...base, kind: 'transient', detail, ...after });
     return new StoreError({ ...base, kind: 'invalid', detail });
   }
   const code = (err as { code?: unknown } | null)?.code;
@@ -542,6 +552,57 @@ async function detectKvVersion(client: NodeVault.client, mount: string): Promise
     if (status === 404) return 1;
     throw toStoreError(err, 'connect');
   }
+}
+
+/**
+ * node-vault (0.12, over axios) keeps only the status and the body of Vault's answer: its
+ * `ApiResponseError.response` has no headers, and of our request options only the timeout and
+ * the agents reach axios. So the Retry-After of a 429 (or 503) is read where Node's HTTP client
+ * publishes every answer, the `http.client.response.finish` diagnostics channel, for the
+ * request started inside this client's call (AsyncLocalStorage: many calls share one agent),
+ * and kept beside that call's error for `toStoreError`. Only these calls are looked at: any other
+ * HTTP client in the process starts its requests outside the call's context.
+ */
+function keepingRetryAfter(client: NodeVault.client): NodeVault.client {
+  listenForAnswers();
+  const request = client.request;
+  client.request = (options) => {
+    const answer: Answer = { retryAfter: undefined };
+    return answers
+      .run(answer, () => request(options))
+      .catch((err: unknown) => {
+        if (answer.retryAfter !== undefined && typeof err === 'object' && err !== null)
+          retryAfterOf.set(err, answer.retryAfter);
+        throw err;
+      });
+  };
+  return client;
+}
+
+/** The Retry-After of the last answer to a call's request (a redirect makes a second one). */
+interface Answer {
+  retryAfter: string | undefined;
+}
+const answers = new AsyncLocalStorage<Answer>();
+const answerOfRequest = new WeakMap<ClientRequest, Answer>();
+const retryAfterOf = new WeakMap<object, string>();
+let listening = false;
+
+function listenForAnswers(): void {
+  if (listening) return;
+  listening = true;
+  subscribe('http.client.request.start', (message) => {
+    const answer = answers.getStore();
+    const { request } = message as { request: ClientRequest };
+    if (answer) answerOfRequest.set(request, answer);
+  });
+  subscribe('http.client.response.finish', (message) => {
+    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+    const answer = answerOfRequest.get(request);
+    if (!answer) return;
+    const header = response.headers['retry-after'];
+    answer.retryAfter = Array.isArray(header) ? header[0] : header;
+  });
 }
 
 async function newClient(
