@@ -267,6 +267,35 @@ describe('database store errors', () => {
   });
 });
 
+describe('database store, a database without the secrets table', () => {
+  test('is asked once about the missing table, not once per read; our first write creates it for the next read', async () => {
+    const empty = await createTestDatabase('dbempty');
+    const pool = new pg.Pool({ connectionString: empty.url, max: 4 });
+    let statements = 0;
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      statements++;
+      return query(...args);
+    };
+    try {
+      const s = await createDatabaseStore({ kind: 'database', url: 'postgres://unused/none' }, { pool });
+      assert.equal(await s.read(C('missing-0')), undefined);
+      const after = statements;
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => s.read(C(`missing-${i}`))));
+      assert.ok(answers.every((a) => a === undefined));
+      // Each failing statement costs a round trip the server answers slowly (a fresh target
+      // planned 20 times slower): within a second, the answer is known without asking.
+      assert.equal(statements, after);
+      assert.equal(await s.write(C('first'), new SecretValue('v')), 'created');
+      assert.equal((await s.read(C('first')))?.reveal(), 'v');
+      await s.close();
+    } finally {
+      await pool.end();
+      await empty.drop();
+    }
+  });
+});
+
 // Roles and other users need the real server.
 describe('database store connection settings', { skip: SKIP_EMBEDDED }, () => {
   test("Airbyte's jdbc: URL with DATABASE_USER given apart connects as that user", async () => {

@@ -57,6 +57,12 @@ class DatabaseSecretStore implements SecretStore {
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
   #tableReady: Promise<void> | undefined;
+  /**
+   * Until when a missing `secrets` table is taken as still missing without asking: each ask is a
+   * failing statement, slow to answer (a fresh target answered 20 times slower). Re-asked after a
+   * second, as another writer (Airbyte) may create it; our own first write creates it at once.
+   */
+  #missingUntil = 0;
 
   constructor(settings: DatabaseStoreSettings, deps: DatabaseStoreDependencies) {
     this.description = `database table secrets at ${safeLocation(settings.url)}`;
@@ -267,7 +273,9 @@ class DatabaseSecretStore implements SecretStore {
   /** Creates the table as Airbyte does, once, before the first write. Reads never create it. */
   #ensureTable(coordinate: string): Promise<void> {
     this.#tableReady ??= this.#query('write', coordinate, CREATE_SECRETS_TABLE, []).then(
-      () => undefined,
+      () => {
+        this.#missingUntil = 0;
+      },
       (err: unknown) => {
         this.#tableReady = undefined;
         // Two processes creating it at once: one loses the race on the catalog, and the table is there.
@@ -285,17 +293,22 @@ class DatabaseSecretStore implements SecretStore {
     text: string,
     values: unknown[],
   ): Promise<R[] | undefined> {
+    if (operation !== 'write' && performance.now() < this.#missingUntil) return undefined;
     try {
       const result = await this.#pool.query<R>(text, values);
       return result.rows;
     } catch (err) {
-      if (pgCode(err) === UNDEFINED_TABLE && operation !== 'write') return undefined;
+      if (pgCode(err) === UNDEFINED_TABLE && operation !== 'write') {
+        this.#missingUntil = performance.now() + MISSING_TABLE_RECHECK_MS;
+        return undefined;
+      }
       throw toStoreError(err, operation, coordinate);
     }
   }
 }
 
 const UNDEFINED_TABLE = '42P01';
+const MISSING_TABLE_RECHECK_MS = 1000;
 interface PendingRead {
   coordinate: string;
   resolve: (v: SecretValue | undefined) => void;
