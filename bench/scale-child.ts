@@ -1,11 +1,17 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { planMigration } from '../src/migrate/index.js';
-import { createStore } from '../src/stores/open.js';
+import type * as Migrate from '../src/migrate/index.js';
+import type * as Open from '../src/stores/open.js';
+import { packageRoot } from '../src/util/package-root.js';
 
 /**
  * Child process of the scale row: `plan` (inventory, probe of both stores, decisions) over one
  * database, from its `secrets` table to the `secrets` table of a second, empty database, and
  * its own peak RSS. argv[2] is the Airbyte database URL, argv[3] the target database URL.
+ * It runs the built code in dist/ (what the CLI runs; `npm run bench` builds it first), so the
+ * TypeScript loader's own memory is not counted; the sources only when there is no build.
  */
 export interface ScaleChildResult {
   seconds: number;
@@ -17,8 +23,17 @@ export interface ScaleChildResult {
 
 const MB = 1024 * 1024;
 
+/** The module from dist/ when built, else from src/. */
+async function load<T>(module: string): Promise<T> {
+  const built = join(packageRoot(), 'dist', 'src', `${module}.js`);
+  if (existsSync(built)) return (await import(pathToFileURL(built).href)) as T;
+  return (await import(`../src/${module}.js`)) as T;
+}
+
 async function main(): Promise<void> {
   const [url, targetUrl] = process.argv.slice(2) as [string, string];
+  const { planMigration } = await load<typeof Migrate>('migrate/index');
+  const { createStore } = await load<typeof Open>('stores/open');
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   await pool.query('SELECT 1');
   const source = await createStore({ kind: 'database', url });

@@ -55,7 +55,7 @@ async function openRun(
  */
 export async function planCommand(host: CommandHost, flags: Flags): Promise<MigrationPlan> {
   const options = await openRun(host, flags, 'plan');
-  const read = await readPlan(options);
+  const read = await readPlan(options, undefined, undefined, { rowDigests: Boolean(flags.out) });
   const saved: { plan?: string; apply?: string; report?: string } = {};
   if (flags.out) {
     await writeFile(

@@ -14,7 +14,7 @@ import type { CopyItem, PlanItem, ReadyExtractItem } from './types.js';
  * Gives every extract item its coordinate (kept from an earlier attempt, or minted now, as Airbyte
  * would), in place, and returns the extract items, all with a coordinate.
  */
-export function assignCoordinates(items: PlanItem[], newUuid?: () => string): ReadyExtractItem[] {
+export function assignCoordinates(items: Iterable<PlanItem>, newUuid?: () => string): ReadyExtractItem[] {
   const ready: ReadyExtractItem[] = [];
   for (const item of items) {
     if (item.action !== 'extract') continue;
@@ -28,10 +28,11 @@ export function assignCoordinates(items: PlanItem[], newUuid?: () => string): Re
 /** Copy phase: each referenced coordinate from source to target, verified, journaled. */
 export async function copyReferenced(
   ctx: RunContext,
-  items: PlanItem[],
+  items: Iterable<PlanItem>,
   known: CopyKnowledge = {},
 ): Promise<void> {
-  const copies = items.filter((i): i is CopyItem => i.action === 'copy');
+  const copies: CopyItem[] = [];
+  for (const item of items) if (item.action === 'copy') copies.push(item);
   await copyCoordinates(ctx, copies, 'the source store no longer has a value', known);
 }
 

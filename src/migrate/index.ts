@@ -10,9 +10,11 @@ import { workersFor } from '../stores/registry.js';
 import type { SecretStore } from '../stores/types.js';
 import { NotConfirmedError, UsageError } from '../util/errors.js';
 import { CarriedValues } from './carried-values.js';
-import { estimateDuration } from './estimate.js';
+import { countActions, estimateDuration } from './estimate.js';
 import { assignCoordinates, copyReferenced, extractPlaintext } from './execute.js';
-import { collectPlanInputs, decideItems, probeCoordinates, type RowDigest, summarize } from './plan.js';
+import { collectPlanInputs, decideItems, probeCoordinates, summarize } from './plan.js';
+import { PlanItems } from './plan-items.js';
+import type { RowDigests } from './plan-table.js';
 import { checkSavedPlan, checkSavedStores, reuseOf, type SavedPlan } from './saved-plan.js';
 import type { MigrationPlan, ReadyExtractItem } from './types.js';
 
@@ -62,26 +64,33 @@ export async function planMigration(
   return (await readPlan(options, reuse, carried)).plan;
 }
 
-/** The plan and what it read: every row with the digest of its configuration (for a saved plan). */
+/**
+ * The plan and, with `rowDigests`, what it read: every row with the digest of its configuration
+ * (for a saved plan; a million rows keep 49 MB of digests, so only when asked).
+ */
 export async function readPlan(
   options: MigrationOptions,
   reuse = new Map<string, string>(),
   carried?: CarriedValues,
-): Promise<{ plan: MigrationPlan; rows: RowDigest[] }> {
+  { rowDigests = false } = {},
+): Promise<{ plan: MigrationPlan; rows: RowDigests | undefined }> {
   refuseTargetAirbyteCannotUse(options.target);
   const concurrency = concurrencyOf(options);
   const progress = options.onProgress;
   const holders = progress ? (await countHolders(options.pool)).total : 0;
   progress?.({ phase: 'plan', done: 0, total: holders });
   const extra = await referencedConfigCoordinates(options.pool);
-  const inputs = await collectPlanInputs(inventoryOf(options)(), extra, (done) =>
-    progress?.({ phase: 'plan', done, total: Math.max(holders, done) }),
+  const inputs = await collectPlanInputs(
+    inventoryOf(options)(),
+    extra,
+    (done) => progress?.({ phase: 'plan', done, total: Math.max(holders, done) }),
+    rowDigests,
   );
   // Interrupted while planning: stop here (nothing was written; the caller says so).
   if (options.signal?.aborted) return { plan: emptyPlan(options), rows: inputs.rows };
   progress?.({ phase: 'probe', done: 0, total: inputs.references.size });
-  const { results, roundTripMs } = await probeCoordinates(
-    inputs.references.keys(),
+  const { roundTripMs } = await probeCoordinates(
+    inputs.references,
     options.source,
     options.target,
     concurrency,
@@ -89,13 +98,13 @@ export async function readPlan(
     (done) => progress?.({ phase: 'probe', done, total: inputs.references.size }),
     options.signal,
   );
-  const items = decideItems(inputs, results, reuse, await readEnvSecretStorageIds(options.pool));
+  const items = decideItems(inputs, reuse, await readEnvSecretStorageIds(options.pool));
   const plan: MigrationPlan = {
     source: options.source.description,
     target: options.target.description,
     items,
     ...summarize(items),
-    estimate: estimateDuration(items, {
+    estimate: estimateDuration(countActions(items), {
       sourceKind: options.source.kind,
       targetKind: options.target.kind,
       concurrency,
@@ -110,15 +119,18 @@ function emptyPlan(options: MigrationOptions): MigrationPlan {
   return {
     source: options.source.description,
     target: options.target.description,
-    items: [],
+    items: PlanItems.of([]),
     ...summarize([]),
-    estimate: estimateDuration([], {
-      sourceKind: options.source.kind,
-      targetKind: options.target.kind,
-      concurrency: concurrencyOf(options),
-      roundTripMs: 0,
-      writeSource: writeSourceOf(options),
-    }),
+    estimate: estimateDuration(
+      { copies: 0, extracts: 0 },
+      {
+        sourceKind: options.source.kind,
+        targetKind: options.target.kind,
+        concurrency: concurrencyOf(options),
+        roundTripMs: 0,
+        writeSource: writeSourceOf(options),
+      },
+    ),
   };
 }
 
@@ -203,7 +215,7 @@ async function migrateJournaled(
         }
       }
       if (options.saved) checkSavedStores(options.saved, options.source, options.target);
-      const read = await readPlan(options, reuse, carried);
+      const read = await readPlan(options, reuse, carried, { rowDigests: options.saved !== undefined });
       if (options.saved && !options.signal?.aborted) checkSavedPlan(options.saved, read);
       const plan = read.plan;
       if (options.confirm && !options.signal?.aborted && !(await options.confirm(plan))) {

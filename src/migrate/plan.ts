@@ -5,27 +5,17 @@ import { isStoreError, StoreError } from '../stores/errors.js';
 import type { SecretStore } from '../stores/types.js';
 import { forEachConcurrent } from '../util/concurrent.js';
 import type { SecretValue } from '../util/secret-value.js';
-import type { ConflictReason, MigrationPlan, PlanAction, PlanItem, PlanSummaryRow } from './types.js';
+import { PlanItems } from './plan-items.js';
+import { ReferencedCoordinates, RowDigests } from './plan-table.js';
+import type { MigrationPlan, PlanAction, PlanItem, PlanSummaryRow } from './types.js';
 
 /** Node kinds whose `_secret` coordinate Airbyte resolves from the store it is configured with. */
 const RESOLVED_KINDS = new Set(['managed-ref', 'external-ref', 'reference-id']);
 
-/**
- * A referenced coordinate, already in the shape of its copy item (its journal key is a cons
- * string, not a copy of the coordinate): `decideItems` gives it its action in place, so a plan of
- * a million coordinates holds one object per coordinate, not three.
- */
-interface ReferencedCoordinate {
-  key: string;
-  coordinate: string;
-  workspaceId: string | null;
-  references: number;
-  name?: string;
-}
-
 /** What the inventory says a migration has to handle, without any secret value. */
 export interface PlanInputs {
-  references: Map<string, ReferencedCoordinate>;
+  /** Every referenced coordinate once, packed (a million cost about 80 bytes each). */
+  references: ReferencedCoordinates;
   extracts: Array<{
     holder: HolderKind;
     rowId: string;
@@ -38,20 +28,15 @@ export interface PlanInputs {
   }>;
   missingSpecs: Array<{ holder: HolderKind; rowId: string; workspaceId: string | null; name: string }>;
   holders: number;
-  /** Every row read, with the sha256 of its configuration text (what a saved plan is checked against). */
-  rows: RowDigest[];
+  /** Every row read, with the sha256 of its configuration text (what a saved plan is checked against), when asked. */
+  rows: RowDigests | undefined;
 }
 
-/** One row the plan read: which, and a digest of its configuration text (never the text). */
-export interface RowDigest {
-  holder: HolderKind;
-  rowId: string;
-  sha256: string;
-}
+export { copyKey } from './plan-items.js';
+export type { RowDigest } from './plan-table.js';
 
 export const extractKey = (holder: string, rowId: string, path: string) =>
   `extract:${holder}:${rowId}:${path}`;
-export const copyKey = (coordinate: string) => `copy:${coordinate}`;
 
 /**
  * Walks the inventory once and keeps only identities: which coordinates are referenced (and by
@@ -62,35 +47,18 @@ export async function collectPlanInputs(
   rows: AsyncIterable<HolderRow>,
   extraCoordinates: Iterable<{ coordinate: string; workspaceId: string | null }> = [],
   onRow?: (read: number) => void,
+  rowDigests = false,
 ): Promise<PlanInputs> {
-  const inputs: PlanInputs = { references: new Map(), extracts: [], missingSpecs: [], holders: 0, rows: [] };
-  // Workspace ids repeat on every row: keep one string per workspace, not one per row.
-  const workspaces = new Map<string, string>();
-  const interned = (id: string | null) => {
-    if (id === null) return null;
-    const known = workspaces.get(id);
-    if (known !== undefined) return known;
-    workspaces.set(id, id);
-    return id;
-  };
-  const refer = (coordinate: string, workspaceId: string | null, name: string | undefined) => {
-    const seen = inputs.references.get(coordinate);
-    if (seen) seen.references += 1;
-    else {
-      const ref: ReferencedCoordinate = {
-        key: copyKey(coordinate),
-        coordinate,
-        workspaceId: interned(workspaceId),
-        references: 1,
-      };
-      if (name !== undefined) ref.name = name;
-      inputs.references.set(coordinate, ref);
-    }
+  const inputs: PlanInputs = {
+    references: new ReferencedCoordinates(),
+    extracts: [],
+    missingSpecs: [],
+    holders: 0,
+    rows: rowDigests ? new RowDigests() : undefined,
   };
   for await (const row of rows) {
     inputs.holders += 1;
-    const sha256 = createHash('sha256').update(row.configText).digest('hex');
-    inputs.rows.push({ holder: row.holder, rowId: row.rowId, sha256 });
+    inputs.rows?.add(row.holder, row.rowId, createHash('sha256').update(row.configText).digest());
     onRow?.(inputs.holders);
     if (row.spec === 'missing') {
       inputs.missingSpecs.push({
@@ -103,8 +71,9 @@ export async function collectPlanInputs(
     const referenceStorageId = row.records.find((r) => r.node.storageId !== undefined)?.node.storageId;
     for (const record of row.records) {
       const { node } = record;
-      if (RESOLVED_KINDS.has(node.kind) && node.coordinate) refer(node.coordinate, row.workspaceId, row.name);
-      else if (isNodeKind(node, 'plaintext')) {
+      if (RESOLVED_KINDS.has(node.kind) && node.coordinate) {
+        inputs.references.refer(node.coordinate, row.workspaceId, row.name);
+      } else if (isNodeKind(node, 'plaintext')) {
         inputs.extracts.push({
           holder: row.holder,
           rowId: row.rowId,
@@ -117,32 +86,18 @@ export async function collectPlanInputs(
       }
     }
   }
-  for (const extra of extraCoordinates) refer(extra.coordinate, extra.workspaceId, undefined);
+  for (const extra of extraCoordinates)
+    inputs.references.refer(extra.coordinate, extra.workspaceId, undefined);
   return inputs;
 }
 
-/** How a coordinate stands in the two stores. */
-export type ProbeResult =
-  | { state: 'copy' }
-  | { state: 'same' }
-  | { state: 'differs' }
-  | { state: 'missing-source' }
-  | { state: 'unreadable'; detail: string };
-
-/** One shared object per verdict without details: a million verdicts cost a million pointers. */
-const VERDICT = {
-  copy: { state: 'copy' },
-  same: { state: 'same' },
-  differs: { state: 'differs' },
-  'missing-source': { state: 'missing-source' },
-} as const satisfies Record<string, ProbeResult>;
-
 /**
  * Reads each referenced coordinate from the source (as Airbyte would) and from the target (its
- * exact name), compares in memory and keeps only the verdict. Reads only: a dry run writes nothing.
+ * exact name), compares in memory and keeps only the verdict, in the table. Streams: one
+ * coordinate string per call in flight. Reads only: a dry run writes nothing.
  */
 export async function probeCoordinates(
-  coordinates: Iterable<string>,
+  references: ReferencedCoordinates,
   source: SecretStore,
   target: SecretStore,
   concurrency: number,
@@ -150,10 +105,10 @@ export async function probeCoordinates(
   keep?: (coordinate: string, value: SecretValue) => void,
   onProbe?: (done: number) => void,
   signal?: AbortSignal,
-): Promise<{ results: Map<string, ProbeResult>; roundTripMs: number }> {
-  const results = new Map<string, ProbeResult>();
+): Promise<{ roundTripMs: number }> {
   let calls = 0;
   let elapsed = 0;
+  let done = 0;
   const timed = async <T>(op: () => Promise<T>): Promise<T> => {
     const start = performance.now();
     try {
@@ -164,29 +119,29 @@ export async function probeCoordinates(
     }
   };
   await forEachConcurrent(
-    coordinates,
+    references.coordinates(),
     concurrency,
-    async (coordinate) => {
+    async ({ index, coordinate }) => {
       try {
         const [fromSource, inTarget] = await Promise.all([
           timed(() => source.read(coordinate, { asAirbyte: true })),
           timed(() => readTargetForPlan(target, coordinate)),
         ]);
         if (!fromSource || fromSource.isBlank) {
-          results.set(coordinate, inTarget && !inTarget.isBlank ? VERDICT.same : VERDICT['missing-source']);
+          references.setVerdict(index, inTarget && !inTarget.isBlank ? 'same' : 'missing-source');
         } else if (!inTarget) {
-          results.set(coordinate, VERDICT.copy);
+          references.setVerdict(index, 'copy');
           keep?.(coordinate, fromSource);
-        } else results.set(coordinate, fromSource.equals(inTarget) ? VERDICT.same : VERDICT.differs);
+        } else references.setVerdict(index, fromSource.equals(inTarget) ? 'same' : 'differs');
       } catch (err) {
         if (!(err instanceof StoreError)) throw err;
-        results.set(coordinate, { state: 'unreadable', detail: err.message });
+        references.setVerdict(index, 'unreadable', err.message);
       }
-      onProbe?.(results.size);
+      onProbe?.(++done);
     },
     signal,
   );
-  return { results, roundTripMs: calls ? elapsed / calls : 0 };
+  return { roundTripMs: calls ? elapsed / calls : 0 };
 }
 
 /** A soft-deleted target name counts as absent here: the write applies the store's restore policy. */
@@ -200,45 +155,22 @@ async function readTargetForPlan(target: SecretStore, coordinate: string) {
 }
 
 /**
- * The pure part: inventory identities plus probe verdicts give the list of actions. `reuse`
- * maps extract keys to coordinates an unfinished run already chose (so a resumed run writes the
- * same names again instead of minting duplicates).
+ * The pure part: inventory identities plus probe verdicts (in the table) give the list of
+ * actions. `reuse` maps extract keys to coordinates an unfinished run already chose (so a
+ * resumed run writes the same names again instead of minting duplicates).
  */
 export function decideItems(
   inputs: PlanInputs,
-  probes: Map<string, ProbeResult>,
   reuse: Map<string, string> = new Map(),
   envStorages?: ReadonlySet<string>,
-): PlanItem[] {
-  const items: PlanItem[] = [];
-  for (const [coordinate, ref] of inputs.references) {
-    const probe = probes.get(coordinate) ?? VERDICT.copy;
-    const base = ref;
-    switch (probe.state) {
-      // The common verdicts turn the reference into its item in place (no second object).
-      case 'copy':
-        items.push(Object.assign(ref, { action: 'copy' as const }));
-        break;
-      case 'same':
-        items.push(Object.assign(ref, { action: 'skip' as const }));
-        break;
-      case 'differs':
-        items.push({ ...base, action: 'conflict', reason: 'target-differs' });
-        break;
-      case 'missing-source':
-        items.push({ ...base, action: 'conflict', reason: 'missing-source' });
-        break;
-      case 'unreadable':
-        items.push({ ...base, action: 'conflict', reason: 'unreadable', detail: probe.detail });
-        break;
-    }
-  }
+): PlanItems {
+  const others: PlanItem[] = [];
   for (const e of inputs.extracts) {
     const key = extractKey(e.holder, e.rowId, e.path);
     // The new reference would join the row's storage while the value went to the target: keep
     // value and reference together by leaving such a row to whoever migrates that storage.
     if (e.referenceStorageId !== undefined && envStorages && !envStorages.has(e.referenceStorageId)) {
-      items.push({
+      others.push({
         key,
         action: 'conflict',
         reason: 'foreign-storage',
@@ -251,7 +183,7 @@ export function decideItems(
       continue;
     }
     const coordinate = reuse.get(key);
-    items.push({
+    others.push({
       key,
       action: 'extract',
       holder: e.holder,
@@ -264,7 +196,7 @@ export function decideItems(
     });
   }
   for (const m of inputs.missingSpecs) {
-    items.push({
+    others.push({
       key: `spec:${m.holder}:${m.rowId}`,
       action: 'conflict',
       reason: 'missing-spec',
@@ -274,10 +206,10 @@ export function decideItems(
       name: m.name,
     });
   }
-  return items;
+  return new PlanItems(inputs.references, others);
 }
 
-export function summarize(items: PlanItem[]): Pick<MigrationPlan, 'summary' | 'byWorkspace'> {
+export function summarize(items: Iterable<PlanItem>): Pick<MigrationPlan, 'summary' | 'byWorkspace'> {
   const rows = new Map<string, PlanSummaryRow>();
   const byWs = new Map<string, MigrationPlan['byWorkspace'][number]>();
   for (const item of items) {
@@ -306,10 +238,4 @@ export function summarize(items: PlanItem[]): Pick<MigrationPlan, 'summary' | 'b
     summary: [...rows.values()].sort((a, b) => order.indexOf(a.action) - order.indexOf(b.action)),
     byWorkspace: [...byWs.values()].sort((a, b) => (a.workspaceId ?? '').localeCompare(b.workspaceId ?? '')),
   };
-}
-
-export function countOf(items: PlanItem[], action: PlanAction, reason?: ConflictReason): number {
-  return items.filter(
-    (i) => i.action === action && (reason === undefined || (i.action === 'conflict' && i.reason === reason)),
-  ).length;
 }

@@ -1,5 +1,6 @@
 import type { SecretStore } from '../stores/types.js';
-import type { ConflictReason, MigrationPlan, PlanAction, PlanEstimate, PlanItem } from './types.js';
+import type { PlanItems } from './plan-items.js';
+import type { ConflictReason, MigrationPlan, PlanAction, PlanEstimate } from './types.js';
 
 /** What a human does about each kind of conflict (the run leaves those items alone). */
 export const CONFLICT_FIXES: Readonly<Record<ConflictReason, string>> = {
@@ -26,7 +27,7 @@ export interface PlanReview {
   byWorkspace: MigrationPlan['byWorkspace'];
   byConnector: Array<{ workspaceId: string | null; name: string } & Counts>;
   /** Every action, in plan order. */
-  items: PlanItem[];
+  items: PlanItems;
   conflicts: Array<{ reason: ConflictReason; count: number; fix: string }>;
   estimate: PlanEstimate;
   /** What could go wrong: store incompatibilities and warnings, and `doctor`'s findings when given. */

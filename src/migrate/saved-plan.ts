@@ -2,6 +2,7 @@ import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import { assignCoordinates } from './execute.js';
 import type { RowDigest } from './plan.js';
+import type { PlanItems } from './plan-items.js';
 import type { MigrationPlan, PlanItem } from './types.js';
 
 export const SAVED_PLAN_FORMAT = 'airbyte-secrets/migration-plan';
@@ -11,7 +12,8 @@ export const SAVED_PLAN_FORMAT = 'airbyte-secrets/migration-plan';
  * description, never a credential), every row read with the sha256 of its configuration text,
  * and every action with its coordinates and paths (new coordinates chosen already). No value.
  */
-export interface SavedPlan extends MigrationPlan {
+export interface SavedPlan extends Omit<MigrationPlan, 'items'> {
+  items: PlanItem[];
   format: typeof SAVED_PLAN_FORMAT;
   version: 1;
   createdAt: string;
@@ -31,7 +33,7 @@ const identity = (store: SecretStore): StoreIdentity => ({
 
 /** The plan to save: the new coordinates are chosen now, so applying it writes exactly these names. */
 export function savedPlanOf(
-  read: { plan: MigrationPlan; rows: RowDigest[] },
+  read: { plan: MigrationPlan; rows: Iterable<RowDigest> | undefined },
   source: SecretStore,
   target: SecretStore,
   newUuid?: () => string,
@@ -45,8 +47,14 @@ export function savedPlanOf(
     stores: { source: identity(source), target: identity(target) },
     ...read.plan,
     items,
-    rows: read.rows,
+    rows: [...digestsOf(read.rows)],
   };
+}
+
+/** A plan read without its row digests cannot be saved or checked: a bug, not the user's. */
+function digestsOf(rows: Iterable<RowDigest> | undefined): Iterable<RowDigest> {
+  if (!rows) throw new Error('the plan was read without row digests (readPlan rowDigests)');
+  return rows;
 }
 
 /** Reads a saved plan file's text; anything else is a one-line usage error. */
@@ -101,8 +109,11 @@ export function checkSavedStores(saved: SavedPlan, source: SecretStore, target: 
  * that alters it: a row whose configuration changed, appeared or disappeared, or an action that
  * came out differently (a store changed). Names the rows or items.
  */
-export function checkSavedPlan(saved: SavedPlan, now: { plan: MigrationPlan; rows: RowDigest[] }): void {
-  const changes = rowChanges(saved.rows, now.rows);
+export function checkSavedPlan(
+  saved: SavedPlan,
+  now: { plan: MigrationPlan; rows: Iterable<RowDigest> | undefined },
+): void {
+  const changes = rowChanges(saved.rows, digestsOf(now.rows));
   if (changes.length) {
     throw new UsageError(
       `Refusing the saved plan: the database changed since it was made (${named(changes)}); run 'plan --out' again`,
@@ -116,10 +127,10 @@ export function checkSavedPlan(saved: SavedPlan, now: { plan: MigrationPlan; row
   }
 }
 
-function rowChanges(was: RowDigest[], is: RowDigest[]): string[] {
+function rowChanges(was: RowDigest[], is: Iterable<RowDigest>): string[] {
   const key = (r: RowDigest) => `${r.holder}:${r.rowId}`;
   const before = new Map(was.map((r) => [key(r), r.sha256]));
-  const after = new Map(is.map((r) => [key(r), r.sha256]));
+  const after = new Map(Array.from(is, (r) => [key(r), r.sha256]));
   const out: string[] = [];
   for (const [k, sha] of after) {
     const old = before.get(k);
@@ -130,7 +141,7 @@ function rowChanges(was: RowDigest[], is: RowDigest[]): string[] {
   return out;
 }
 
-function actionChanges(was: PlanItem[], is: PlanItem[]): string[] {
+function actionChanges(was: PlanItem[], is: PlanItems): string[] {
   const verdict = (i: PlanItem) => (i.action === 'conflict' ? `conflict/${i.reason}` : i.action);
   const before = new Map(was.map((i) => [i.key, verdict(i)]));
   const after = new Map(is.map((i) => [i.key, verdict(i)]));

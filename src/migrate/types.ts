@@ -1,5 +1,6 @@
 import type { HolderKind } from '../airbyte/types.js';
 import type { CoordinateBase } from '../engine/coordinates.js';
+import type { PlanItems } from './plan-items.js';
 
 /**
  * What a migration does with one secret:
@@ -76,7 +77,7 @@ export interface PlanEstimate {
   targetWrites: number;
   /** Writes in the source store (extracted plaintext is also written there). */
   sourceWrites: number;
-  /** Reads (source reads, target read-first and read-back). */
+  /** Reads the copy and extract phases make: one read-back per write (the plan read the rest already). */
   reads: number;
   /** Writes per second allowed by the target's quota (Infinity when it has none). */
   targetWriteRate: number;
@@ -90,7 +91,7 @@ export interface PlanEstimate {
 export interface MigrationPlan {
   source: string;
   target: string;
-  items: PlanItem[];
+  items: PlanItems;
   summary: PlanSummaryRow[];
   byWorkspace: Array<{
     workspaceId: string | null;

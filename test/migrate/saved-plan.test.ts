@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { PlanItems } from '../../src/migrate/plan-items.js';
 import {
   checkSavedPlan,
   checkSavedStores,
   parseSavedPlan,
   type SavedPlan,
 } from '../../src/migrate/saved-plan.js';
-import type { MigrationPlan } from '../../src/migrate/types.js';
+import type { MigrationPlan, PlanItem } from '../../src/migrate/types.js';
 import type { SecretStore } from '../../src/stores/types.js';
 import { UsageError } from '../../src/util/errors.js';
 
 const store = (kind: string, description: string) => ({ kind, description }) as unknown as SecretStore;
-const plan = (items: MigrationPlan['items']): MigrationPlan => ({
+const plan = (list: PlanItem[]): MigrationPlan => ({
   source: 'db',
   target: 'vault',
-  items,
+  items: PlanItems.of(list),
   summary: [],
   byWorkspace: [],
   estimate: {
@@ -41,6 +42,7 @@ const saved: SavedPlan = {
   },
   rows: [row('a', '1'), row('b', '2'), row('c', '3')],
   ...plan([copy('x'), copy('y')]),
+  items: [copy('x'), copy('y')],
 };
 
 const refusal = (fn: () => void): string => {
