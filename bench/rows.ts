@@ -162,11 +162,12 @@ export function latencyRow(r: LatencyResult): Row {
   return {
     Benchmark: `latency: Vault\n${r.latencyMs} ms`,
     Setup: `defaults (adaptive, up to 256)\nvs fixed 1…256 vs sequential;\n3 requests per secret`,
-    Size: `defaults 2 × ${int(r.defaults.secrets / 2)} secrets\n(fixed: ≤ ${int(r.best.secrets)} each)`,
+    Size: `defaults ${r.defaults.runs ?? 1} × ${int(r.defaults.secrets / (r.defaults.runs ?? 1))} secrets\n(fixed: ≤ ${int(Math.max(0, ...r.sweep.map((s) => s.secrets)))} each)`,
     Time: seconds(r.defaults.wallSeconds),
     Rate:
       `defaults ${int(r.defaults.secretsPerSecond)}/s\n` +
       `best fixed ${r.best.label}: ${int(r.best.secretsPerSecond)}/s\n` +
+      `(sweep's best, measured ${r.best.runs ?? 1} × more)\n` +
       `sequential ${dec(r.sequential.secretsPerSecond)}/s`,
     Result:
       `${ratio(ofBest)} of best fixed\n×${dec(overSeq)} over sequential\n` +

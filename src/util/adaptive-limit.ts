@@ -3,10 +3,11 @@
  * (Gradient2): it learns the round trip the service gives with no queue (the lowest round trip
  * of any sample window) and compares each window's average with it.
  *
- * - **Slow start.** From `initial`, the limit doubles every window (one round trip, at least
- *   20 ms) while the round trip stays flat, or while the delivery rate still grows by 10 % per
- *   doubling, and the limit is actually used: a 20 ms service reaches 256 in flight in about
- *   five windows. The first window that is neither, or a drop, ends slow start for good.
+ * - **Slow start.** From `initial`, the limit doubles every half round trip (at least 10 ms; a
+ *   window whose samples came a whole round trip later counts twice, so × 4 per round trip)
+ *   while the round trip stays flat, or while the delivery rate still grows by 10 % per
+ *   doubling, and the limit is actually used: a 100 ms service reaches 256 in flight from 16 in
+ *   about two round trips. The first window that is neither, or a drop, ends slow start for good.
  * - **Avoidance.** Afterwards the limit adds √limit per window while the round trip is within
  *   `tolerance` of the unloaded one or the window delivered a new best rate (a CPU-bound client
  *   queues in its own event loop, yet more in flight still pays); otherwise it follows the
@@ -193,7 +194,8 @@ export class AdaptiveLimit {
     const length = this.#slowStart ? Math.max(span / 2, MIN_WINDOW_MS / 2) : Math.max(span, MIN_WINDOW_MS);
     if (now - this.#windowStart < length) return;
     if (!this.#dropped && this.#count < Math.min(this.#minSamples, this.limit)) return;
-    this.#closeWindow(average, this.#count / Math.max(1e-3, now - this.#windowStart));
+    const elapsed = now - this.#windowStart;
+    this.#closeWindow(average, this.#count / Math.max(1e-3, elapsed), elapsed / length);
     this.#windowStart = now;
     this.#sum = 0;
     this.#count = 0;
@@ -201,7 +203,8 @@ export class AdaptiveLimit {
     this.#dropped = false;
   }
 
-  #closeWindow(average: number, rate: number): void {
+  /** `lengths`: how many nominal window lengths this one lasted (more when samples came late). */
+  #closeWindow(average: number, rate: number, lengths: number): void {
     this.#windows += 1;
     const previousRate = this.#lastRate;
     this.#lastRate = rate;
@@ -224,7 +227,9 @@ export class AdaptiveLimit {
     const paysOff = used && rate >= previousRate * SLOW_START_GAIN;
     if (this.#slowStart) {
       if (flat(this.#slowStartTolerance) || paysOff) {
-        if (used) this.#setLimit(this.#limit * 2);
+        // × 2 per half round trip, by the clock: a window that waited a whole round trip for
+        // its samples (they come back in bursts, one round trip apart) counts as two.
+        if (used) this.#setLimit(this.#limit * 2 ** clamp(lengths, 1, 2));
         return;
       }
       this.#slowStart = false;

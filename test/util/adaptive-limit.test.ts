@@ -120,6 +120,14 @@ describe('AdaptiveLimit', () => {
     assert.ok(r.maxSeen <= 256);
   });
 
+  it('at 100 ms, where samples come back in bursts one round trip apart, grows × 4 per round trip', async () => {
+    const r = await simulate({ max: 256 }, { latencyMs: 100 }, 1_000);
+    assert.equal(r.finalLimit, 256);
+    // One entry per burst of completions (every 100 ms): 16 → 64 → 256, at the maximum by the
+    // third burst (a doubling per burst took five: 16, 32, 64, 128, 256).
+    assert.ok(r.limits.indexOf(256) <= 2, `limits per burst: ${r.limits.join(',')}`);
+  });
+
   it('never goes above --concurrency (its max) and starts no higher', async () => {
     const r = await simulate({ max: 8 }, { latencyMs: 20 }, 500);
     assert.equal(r.finalLimit, 8);
