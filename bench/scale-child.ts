@@ -10,8 +10,9 @@ import { packageRoot } from '../src/util/package-root.js';
  * Child process of the scale row: `plan` (inventory, probe of both stores, decisions) over one
  * database, from its `secrets` table to the `secrets` table of a second, empty database, and
  * its own peak RSS. argv[2] is the Airbyte database URL, argv[3] the target database URL.
- * It runs the built code in dist/ (what the CLI runs; `npm run bench` builds it first), so the
- * TypeScript loader's own memory is not counted; the sources only when there is no build.
+ * Under `npm run bench`, which builds first, it runs the built code in dist/ (what the CLI runs),
+ * so the TypeScript loader's own memory is not counted; otherwise (the smoke test, a direct
+ * `node bench/run.ts`) the sources, as dist/ may be older than they are.
  */
 export interface ScaleChildResult {
   seconds: number;
@@ -23,10 +24,12 @@ export interface ScaleChildResult {
 
 const MB = 1024 * 1024;
 
-/** The module from dist/ when built, else from src/. */
+/** The module from dist/ when `npm run bench` has just built it, else from src/. */
 async function load<T>(module: string): Promise<T> {
   const built = join(packageRoot(), 'dist', 'src', `${module}.js`);
-  if (existsSync(built)) return (await import(pathToFileURL(built).href)) as T;
+  if (process.env.AIRBYTE_SECRETS_BENCH_BUILT === '1' && existsSync(built)) {
+    return (await import(pathToFileURL(built).href)) as T;
+  }
   return (await import(`../src/${module}.js`)) as T;
 }
 

@@ -51,6 +51,7 @@ export {
   type VerifyResult,
   verifyStore,
 } from './migrate/index.js';
+export type { PlanItems } from './migrate/plan-items.js';
 export { type RollbackOptions, type RollbackResult, rollbackRun } from './migrate/rollback.js';
 // Re-key.
 export {

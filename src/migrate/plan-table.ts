@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { HolderKind } from '../airbyte/types.js';
 import { HOLDER_KINDS } from '../airbyte/types.js';
 
 /**
- * The packed tables a plan keeps for every row and every referenced coordinate, so that planning
- * a million actors costs about 130 bytes each instead of several small JS objects and strings
- * each (a map entry, an item, its key, its coordinate, its name, a verdict, a row digest). Each
+ * The packed tables a plan keeps for every referenced coordinate (about 80 bytes each with its
+ * name) and, for a saved plan, every row (49 bytes), instead of several small JS objects and
+ * strings each (a map entry, an item, its key, its coordinate, its name, a verdict, a row digest). Each
  * table is a set of typed arrays indexed by entry; text is packed back to back in large chunks.
  * Nothing here holds a secret value: coordinates, row ids, names and digests only.
  */
@@ -42,12 +43,13 @@ class Column<T extends Uint8Array | Uint32Array> {
     return chunk;
   }
 
-  get(i: number): number {
-    return this.#chunk(i)[i & (CHUNK_ENTRIES - 1)] as number;
+  /** The entry's `k`-th number. */
+  get(i: number, k = 0): number {
+    return this.#chunk(i)[(i & (CHUNK_ENTRIES - 1)) * this.#stride + k] as number;
   }
 
-  set(i: number, value: number): void {
-    this.#chunk(i)[i & (CHUNK_ENTRIES - 1)] = value;
+  set(i: number, value: number, k = 0): void {
+    this.#chunk(i)[(i & (CHUNK_ENTRIES - 1)) * this.#stride + k] = value;
   }
 
   /** The entry's `stride` numbers, as a view (no copy). */
@@ -71,10 +73,14 @@ function unpackUuid(from: Uint8Array): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Strings back to back in 1 MiB chunks of UTF-8, addressed by index. */
+/**
+ * Strings back to back in 1 MiB chunks of UTF-8, addressed by index. A string UTF-8 cannot hold
+ * exactly (a lone surrogate) is kept as the string itself, so what comes out is what went in.
+ */
 export class PackedStrings {
   static readonly CHUNK = 1 << 20;
   readonly #chunks: Buffer[] = [];
+  readonly #asIs = new Map<number, string>();
   #used = PackedStrings.CHUNK;
   /** Per string: its chunk, its offset there, its length in bytes. */
   readonly #where = words(3);
@@ -85,8 +91,13 @@ export class PackedStrings {
   }
 
   add(text: string): number {
+    if (!text.isWellFormed()) {
+      const index = this.#size++;
+      this.#asIs.set(index, text);
+      return index;
+    }
     const length = Buffer.byteLength(text);
-    if (this.#used + length > PackedStrings.CHUNK) {
+    if (this.#chunks.length === 0 || this.#used + length > PackedStrings.CHUNK) {
       this.#chunks.push(Buffer.allocUnsafe(Math.max(PackedStrings.CHUNK, length)));
       this.#used = 0;
     }
@@ -99,6 +110,8 @@ export class PackedStrings {
   }
 
   get(index: number): string {
+    const kept = this.#asIs.get(index);
+    if (kept !== undefined) return kept;
     const [chunk, start, length] = this.#where.view(index) as unknown as [number, number, number];
     return (this.#chunks[chunk] as Buffer).toString('utf8', start, start + length);
   }
@@ -146,8 +159,10 @@ export class RowDigests implements Iterable<RowDigest> {
 
   /** `sha256` is the raw 32-byte digest. */
   add(holder: HolderKind, rowId: string, sha256: Uint8Array): void {
+    const kind = HOLDER_KINDS.indexOf(holder);
+    if (kind < 0) throw new Error(`unknown holder kind ${holder}`);
     const i = this.#length++;
-    this.#holders.set(i, HOLDER_KINDS.indexOf(holder));
+    this.#holders.set(i, kind);
     if (UUID.test(rowId)) packUuid(rowId, this.#ids.view(i));
     else this.#textIds.set(i, rowId);
     this.#digests.view(i).set(sha256);
@@ -309,9 +324,14 @@ export class ReferencedCoordinates {
   }
 }
 
-/** FNV-1a over the UTF-16 code units. */
+/**
+ * FNV-1a over the UTF-16 code units, from a seed drawn per process: whoever writes
+ * configurations cannot prepare coordinates that all land in one run of slots.
+ */
+const HASH_SEED = randomBytes(4).readUInt32LE(0);
+
 function hashOf(text: string): number {
-  let hash = 0x811c9dc5;
+  let hash = (0x811c9dc5 ^ HASH_SEED) >>> 0;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);

@@ -228,7 +228,8 @@ export class AdaptiveLimit {
     if (this.#slowStart) {
       if (flat(this.#slowStartTolerance) || paysOff) {
         // × 2 per half round trip, by the clock: a window that waited a whole round trip for
-        // its samples (they come back in bursts, one round trip apart) counts as two.
+        // its samples (they come back in bursts, one round trip apart) counts as two; one in
+        // between grows in between (× 2.8 for one and a half), as the limit is used floored.
         if (used) this.#setLimit(this.#limit * 2 ** clamp(lengths, 1, 2));
         return;
       }

@@ -36,7 +36,7 @@ describe('ReferencedCoordinates', () => {
     );
   });
 
-  it('counts references, keeps the first workspace and name, and dedups across a million-scale table', () => {
+  it('counts references, keeps the first workspace and name, and dedups across 20,000 entries (many slot-table growths)', () => {
     const table = new ReferencedCoordinates();
     const ws = randomUUID();
     const coordinates = Array.from({ length: 20_000 }, () => minted('workspace', ws));
@@ -92,6 +92,24 @@ describe('RowDigests', () => {
 });
 
 describe('PackedStrings', () => {
+  it('takes an empty string first (an actor named "") and text UTF-8 cannot hold, exactly', () => {
+    const packed = new PackedStrings();
+    const lone = 'a\ud800b';
+    const ids = ['', lone, 'x'].map((t) => packed.add(t));
+    assert.deepEqual(
+      ids.map((i) => packed.get(i)),
+      ['', lone, 'x'],
+    );
+    const table = new ReferencedCoordinates();
+    table.refer(minted(), 'ws', '');
+    table.refer(lone, null, undefined);
+    table.refer(lone, null, undefined);
+    assert.equal(table.entry(0).name, '');
+    assert.equal(table.size, 2);
+    assert.equal(table.entry(1).coordinate, lone);
+    assert.equal(table.entry(1).references, 2);
+  });
+
   it('keeps UTF-8 text across chunk boundaries', () => {
     const packed = new PackedStrings();
     const long = 'é'.repeat(PackedStrings.CHUNK); // longer than a chunk

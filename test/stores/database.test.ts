@@ -283,8 +283,8 @@ describe('database store, a database without the secrets table', () => {
       const after = statements;
       const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => s.read(C(`missing-${i}`))));
       assert.ok(answers.every((a) => a === undefined));
-      // Each failing statement costs a round trip the server answers slowly (a fresh target
-      // planned 20 times slower): within a second, the answer is known without asking.
+      // Each failing statement costs a round trip the server answers slowly (the plan of a fresh
+      // target ran 6 times slower): for a moment, the answer is known without asking.
       assert.equal(statements, after);
       assert.equal(await s.write(C('first'), new SecretValue('v')), 'created');
       assert.equal((await s.read(C('first')))?.reveal(), 'v');
