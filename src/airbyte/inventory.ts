@@ -403,16 +403,7 @@ function webhookHolder(r: WebhookRow): HolderRow {
     organizationId: r.organization_id,
     name: r.name,
   };
-  const deep = tooDeep(base, r.config_text);
-  if (deep) return deep;
-  const config: unknown = parseExactJson(r.config_text);
-  return {
-    ...base,
-    spec: 'not-needed',
-    config,
-    configText: r.config_text,
-    records: collectRecords(config, WEBHOOK_TEMPLATES, null),
-  };
+  return fixedSchemaHolder(base, r.config_text, (config) => collectRecords(config, WEBHOOK_TEMPLATES, null));
 }
 
 /** A connection's catalog: the secrets of its stream mappers, located in the whole catalog. */
@@ -424,16 +415,19 @@ function connectionHolder(r: ConnectionRow): HolderRow {
     organizationId: r.organization_id,
     name: r.name,
   };
-  const deep = tooDeep(base, r.config_text);
+  return fixedSchemaHolder(base, r.config_text, mapperRecords);
+}
+
+/** A row whose secrets sit at paths fixed by Airbyte's own schema (no connector spec to find). */
+function fixedSchemaHolder(
+  base: RowIdentity,
+  configText: string,
+  recordsOf: (config: unknown) => SecretRecord[],
+): HolderRow {
+  const deep = tooDeep(base, configText);
   if (deep) return deep;
-  const config: unknown = parseExactJson(r.config_text);
-  return {
-    ...base,
-    spec: 'not-needed',
-    config,
-    configText: r.config_text,
-    records: mapperRecords(config),
-  };
+  const config: unknown = parseExactJson(configText);
+  return { ...base, spec: 'not-needed', config, configText, records: recordsOf(config) };
 }
 
 /** A builder project's testing values, with the secret paths of its manifest's spec. */
