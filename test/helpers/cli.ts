@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -67,4 +68,48 @@ export function parseJson<T>(r: CliResult): T {
   } catch {
     throw new Error(`not JSON (exit ${r.code}): ${r.stdout.slice(0, 500)} ${r.stderr.slice(0, 500)}`);
   }
+}
+
+/**
+ * Starts the CLI without a terminal, sends `signal` once a heartbeat shows `phase` with at least
+ * one item done, and collects everything.
+ */
+export function interruptDuring(
+  args: string[],
+  env: Record<string, string>,
+  phase: string,
+  signal: NodeJS.Signals,
+) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const beat = new RegExp(`phase=${phase} state=running done=([1-9]\\d*)`);
+      if (!sent && beat.test(stderr)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The printed resume command as argv for bin/run.js (it is printed with shell quoting). */
+export function resumeArgs(stderr: string): string[] {
+  const line = /^Resume with: (.*)$/m.exec(stderr)?.[1];
+  assert.ok(line, `no resume line in: ${stderr}`);
+  const words = [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : (m[2] ?? ''),
+  );
+  assert.equal(words[0], 'airbyte-secrets');
+  return words.slice(1);
 }
