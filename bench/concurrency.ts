@@ -53,6 +53,8 @@ export interface CapacityResult {
 }
 
 const STEADY_FROM_S = 2;
+/** Runs of the defaults and of the sweep's best concurrency that each figure is the mean of. */
+const ROUNDS = 3;
 
 function newItems(n: number): Array<{ coordinate: string; value: SecretValue }> {
   const workspace = randomUUID();
@@ -167,16 +169,16 @@ export async function benchLatency(options: {
     }
     // The sweep only finds the best concurrency: its own figure is the largest of nine noisy runs
     // and would favour it. It is measured again, alternating with the defaults (best, defaults,
-    // best), and each side is the mean of its runs.
+    // best, defaults, best), and each side is the mean of its three runs.
     const found = sweep.reduce((a, b) => (b.secretsPerSecond > a.secretsPerSecond ? b : a));
     const again: RateRun[] = [];
     const defaultsRuns = [first];
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       again.push(await runFixed(Number(found.label)));
       options.log?.(
         `  ${options.latencyMs} ms best fixed ${found.label} again: ${again.at(-1)!.secretsPerSecond.toFixed(0)} secrets/s`,
       );
-      if (round === 0) {
+      if (round < ROUNDS - 1) {
         defaultsRuns.push(await runDefaults());
         options.log?.(
           `  ${options.latencyMs} ms defaults again: ${defaultsRuns.at(-1)!.secretsPerSecond.toFixed(0)} secrets/s`,

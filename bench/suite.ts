@@ -81,7 +81,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   e2eActors: 10_000,
   e2eConcurrency: 32,
   latencies: [2, 20, 100],
-  latencySecrets: 1_200,
+  latencySecrets: 3_000,
   latencyCapSeconds: 4,
   capacity: 2_000,
   capacitySeconds: 12,
