@@ -195,8 +195,8 @@ export async function benchLatency(options: {
 
 /** Several runs of one setting as one: summed counts, mean rates, the last run's limit. */
 function meanRun(label: string, runs: RateRun[]): RateRun {
-  const mean = (f: (r: RateRun) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
   const sum = (f: (r: RateRun) => number) => runs.reduce((total, r) => total + f(r), 0);
+  const mean = (f: (r: RateRun) => number) => sum(f) / runs.length;
   return {
     ...runs.at(-1)!,
     label,

@@ -1,20 +1,17 @@
 import { storeDefinition } from '../stores/registry.js';
 import type { StoreKind } from '../stores/types.js';
-import type { PlanEstimate, PlanItem } from './types.js';
+import type { PlanEstimate, PlanSummaryRow } from './types.js';
 
 export interface ActionCounts {
   copies: number;
   extracts: number;
 }
 
-/** Copies and extracts among `items`, one item at a time. */
-export function countActions(items: Iterable<PlanItem>): ActionCounts {
-  const counts = { copies: 0, extracts: 0 };
-  for (const item of items) {
-    if (item.action === 'copy') counts.copies++;
-    else if (item.action === 'extract') counts.extracts++;
-  }
-  return counts;
+/** Copies and extracts, from the plan's summary (which already counted every item once). */
+export function countActions(summary: readonly PlanSummaryRow[]): ActionCounts {
+  const count = (action: PlanSummaryRow['action']) =>
+    summary.reduce((n, row) => n + (row.action === action ? row.count : 0), 0);
+  return { copies: count('copy'), extracts: count('extract') };
 }
 
 /**

@@ -99,12 +99,13 @@ export async function readPlan(
     options.signal,
   );
   const items = decideItems(inputs, reuse, await readEnvSecretStorageIds(options.pool));
+  const summarized = summarize(items);
   const plan: MigrationPlan = {
     source: options.source.description,
     target: options.target.description,
     items,
-    ...summarize(items),
-    estimate: estimateDuration(countActions(items), {
+    ...summarized,
+    estimate: estimateDuration(countActions(summarized.summary), {
       sourceKind: options.source.kind,
       targetKind: options.target.kind,
       concurrency,

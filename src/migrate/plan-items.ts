@@ -1,7 +1,7 @@
 import type { ReferencedCoordinates } from './plan-table.js';
 import type { PlanItem } from './types.js';
 
-export const copyKey = (coordinate: string) => `copy:${coordinate}`;
+const copyKey = (coordinate: string) => `copy:${coordinate}`;
 
 /**
  * A plan's items: one per referenced coordinate (`copy`, `skip` or a conflict about it), unpacked
@@ -49,13 +49,6 @@ export class PlanItems implements Iterable<PlanItem> {
     const out: T[] = [];
     for (const item of this) out.push(f(item));
     return out;
-  }
-
-  /** How many items pass `test`, unpacking one at a time. */
-  count(test: (item: PlanItem) => boolean): number {
-    let n = 0;
-    for (const item of this) if (test(item)) n++;
-    return n;
   }
 
   toJSON(): PlanItem[] {

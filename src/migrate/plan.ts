@@ -32,9 +32,6 @@ export interface PlanInputs {
   rows: RowDigests | undefined;
 }
 
-export { copyKey } from './plan-items.js';
-export type { RowDigest } from './plan-table.js';
-
 export const extractKey = (holder: string, rowId: string, path: string) =>
   `extract:${holder}:${rowId}:${path}`;
 

@@ -1,8 +1,8 @@
 import type { SecretStore } from '../stores/types.js';
 import { UsageError } from '../util/errors.js';
 import { assignCoordinates } from './execute.js';
-import type { RowDigest } from './plan.js';
 import type { PlanItems } from './plan-items.js';
+import type { RowDigest } from './plan-table.js';
 import type { MigrationPlan, PlanItem } from './types.js';
 
 export const SAVED_PLAN_FORMAT = 'airbyte-secrets/migration-plan';

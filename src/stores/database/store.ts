@@ -278,8 +278,9 @@ class DatabaseSecretStore implements SecretStore {
 
   /** Creates the table as Airbyte does, once, before the first write. Reads never create it. */
   #ensureTable(coordinate: string): Promise<void> {
+    // A created table is seen by #query itself; a lost race below is seen here.
     this.#tableReady ??= this.#query('write', coordinate, CREATE_SECRETS_TABLE, []).then(
-      () => this.#sawTable(),
+      () => undefined,
       (err: unknown) => {
         this.#tableReady = undefined;
         // Two processes creating it at once: one loses the race on the catalog, and the table is there.
